@@ -10,6 +10,8 @@ successive /run requests to one warm sandbox). With no params argument, main({})
 The report on stdout is one JSON object:
   action, python, baseline_rss_kb (interpreter only), import_ms, rss_after_import_kb,
   modules_loaded_by_import (top-level package names the action's import pulled in),
+  modules_present_after_import (all top-level names then loaded, the harness's own included),
+  modules_loaded_by_runs (top-level names first imported while main ran, i.e. lazily),
   runs: [{params, result, run_ms, rss_after_run_kb}], peak_rss_kb (VmHWM at exit).
 Anything the action prints goes to stderr so stdout stays parseable.
 
@@ -94,7 +96,8 @@ def main(argv):
         _fail(3, "importing %s failed" % action_dir)
     import_ms = (time.perf_counter() - started) * 1000.0
     rss_after_import_kb = _status_kb("VmRSS")
-    loaded = sorted(m for m in _top_level_modules() - modules_before if not m.startswith("_"))
+    modules_after_import = _top_level_modules()
+    loaded = sorted(m for m in modules_after_import - modules_before if not m.startswith("_"))
 
     runs = []
     for params in param_sets:
@@ -116,6 +119,7 @@ def main(argv):
         runs.append({"params": params, "result": result, "run_ms": round(run_ms, 2),
                      "rss_after_run_kb": _status_kb("VmRSS")})
 
+    loaded_by_runs = sorted(m for m in _top_level_modules() - modules_after_import if not m.startswith("_"))
     report = {
         "action": os.path.basename(os.path.normpath(action_dir)),
         "python": sys.version.split()[0],
@@ -123,6 +127,8 @@ def main(argv):
         "import_ms": round(import_ms, 2),
         "rss_after_import_kb": rss_after_import_kb,
         "modules_loaded_by_import": loaded,
+        "modules_present_after_import": sorted(m for m in modules_after_import if not m.startswith("_")),
+        "modules_loaded_by_runs": loaded_by_runs,
         "runs": runs,
         "peak_rss_kb": _status_kb("VmHWM"),
     }
