@@ -1,6 +1,6 @@
 """HTMLServe (Medes appl 5): renders a seeded data table through a Chameleon page template.
 
-Params: rows (default 6000), seed (default 1), return_html (default false: return only the summary).
+Params: rows (default 8000), seed (default 1), return_html (default false: return only the summary).
 The template is compiled once at import, so a warm sandbox keeps the compiled renderer in memory.
 Some cells deliberately hold markup ("<script>", "&"), which the template must escape.
 """
@@ -65,7 +65,7 @@ def _rows(count, seed):
 
 def main(params):
     try:
-        count = _int_param(params, "rows", 6000, 0, 200000)
+        count = _int_param(params, "rows", 8000, 0, 200000)
         seed = _int_param(params, "seed", 1, 0, 2**31 - 1)
         return_html = params.get("return_html", False)
         if not isinstance(return_html, bool):

@@ -1,6 +1,6 @@
 """LinAlg (Medes appl 1): numpy dense linear algebra on a seeded random n x n system.
 
-Params: n (matrix order, default 500), seed (default 1).
+Params: n (matrix order, default 600), seed (default 1).
 Work: C = A @ B, solve A x = b, symmetric eigenvalues of A A^T, singular values of A, determinant sign
 and log-determinant. The result carries self-checks that an independent caller can re-verify:
 the solve residual, sum(s^2) against ||A||_F^2, and max eig(A A^T) against max(s)^2.
@@ -34,7 +34,7 @@ def _digest(*arrays):
 
 def main(params):
     try:
-        n = _int_param(params, "n", 500, 2, 3000)
+        n = _int_param(params, "n", 600, 2, 3000)
         seed = _int_param(params, "seed", 1, 0, 2**31 - 1)
     except BadParam as err:
         return {"error": str(err)}
@@ -52,12 +52,15 @@ def main(params):
     sign, logdet = np.linalg.slogdet(a)
     frobenius_sq = float(np.sum(a * a))
 
+    input_digest = _digest(a, b_matrix, b)
+    # Rounded so that the digest names the numbers, not the last bits of a BLAS summation order.
+    result_digest = _digest(np.round(singular_values, 8), np.round(x, 8))
     return {
         "n": n,
         "seed": seed,
-        "input_digest": _digest(a, b_matrix, b),
-        # Rounded so that the digest names the numbers, not the last bits of a BLAS summation order.
-        "result_digest": _digest(np.round(singular_values, 8), np.round(x, 8)),
+        "input_digest": input_digest,
+        "result_digest": result_digest,
+        "checksum": hashlib.sha256((input_digest + result_digest).encode()).hexdigest(),
         "solve_relative_residual": residual,
         "frobenius_sq": frobenius_sq,
         "sum_singular_values_sq": float(np.sum(singular_values ** 2)),

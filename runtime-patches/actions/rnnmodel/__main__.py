@@ -1,6 +1,6 @@
 """RNNModel (Medes appl 8): forward pass of a small seeded torch.nn recurrent model on the CPU.
 
-Params: cell ("gru" (default), "lstm" or "rnn"), batch (default 32), steps (default 100),
+Params: cell ("gru" (default), "lstm" or "rnn"), batch (default 64), steps (default 200),
 input_size (default 64), hidden_size (default 128), layers (default 2), classes (default 10),
 seed (default 1).
 The model (recurrent layers + linear head + softmax) is built with torch.manual_seed(seed), fed a
@@ -48,8 +48,8 @@ def main(params):
         cell = params.get("cell", "gru")
         if cell not in _CELLS:
             raise BadParam("param 'cell' must be one of %s, got %r" % (sorted(_CELLS), cell))
-        batch = _int_param(params, "batch", 32, 1, 4096)
-        steps = _int_param(params, "steps", 100, 1, 10000)
+        batch = _int_param(params, "batch", 64, 1, 4096)
+        steps = _int_param(params, "steps", 200, 1, 10000)
         input_size = _int_param(params, "input_size", 64, 1, 4096)
         hidden_size = _int_param(params, "hidden_size", 128, 1, 4096)
         layers = _int_param(params, "layers", 2, 1, 8)
