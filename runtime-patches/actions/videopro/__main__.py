@@ -98,7 +98,15 @@ def main(params):
         edge_counts.append(int(np.count_nonzero(edges)))
         edge_digest.update(edges.tobytes())
 
-    written = _write_video(frames, width, height) if encode == "auto" else None
+    written = None
+    writer_problem = None
+    if encode == "auto":
+        try:
+            written = _write_video(frames, width, height)
+            if written is None:
+                writer_problem = "cv2.VideoWriter could not open an MJPG writer"
+        except OSError as err:  # e.g. a read-only or full temp directory inside the sandbox
+            writer_problem = "%s: %s" % (type(err).__name__, err)
     if written is not None:
         encoding = {"method": "cv2.VideoWriter MJPG/avi", "bytes": written[0], "frames_read_back": written[1]}
     else:
@@ -110,7 +118,8 @@ def main(params):
                 return {"error": "cv2.imencode failed to encode a JPEG frame"}
             total += len(buffer)
             decoded += cv2.imdecode(buffer, cv2.IMREAD_COLOR) is not None
-        encoding = {"method": "cv2.imencode jpg per frame", "bytes": total, "frames_read_back": decoded}
+        encoding = {"method": "cv2.imencode jpg per frame", "bytes": total, "frames_read_back": decoded,
+                    "fallback_reason": writer_problem}
 
     return {
         "seed": seed,
