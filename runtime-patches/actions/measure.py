@@ -6,7 +6,8 @@ Usage: measure.py [--processes N] [--runs R] [--csv PATH]
 Each action is started in N fresh interpreters (default 3); each interpreter imports the action once
 and calls main(default_params) R times (default 3): the first call is the first request a freshly
 initialised sandbox serves, later calls are warm requests. Reported figures are medians over the N
-interpreters: import time, first-run time, warm-run time (median of calls 2..R), VmRSS of the bare
+interpreters: import time, first-run time, warm-run wall and CPU time (median of calls 2..R; CPU time
+includes reaped worker processes and is less sensitive to other load on the machine), VmRSS of the bare
 interpreter, VmRSS after the import, VmRSS after the last call, and peak RSS (VmHWM).
 """
 import argparse
@@ -19,7 +20,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COLUMNS = ["action", "paper_name", "paper_memory_mb", "memory_limit_mb", "import_ms", "first_run_ms",
-           "warm_run_ms", "baseline_rss_mb", "rss_after_import_mb", "rss_after_runs_mb", "peak_rss_mb"]
+           "warm_run_ms", "warm_run_cpu_ms", "baseline_rss_mb", "rss_after_import_mb", "rss_after_runs_mb", "peak_rss_mb"]
 
 
 def _run_once(action, runs):
@@ -43,6 +44,8 @@ def _measure(action, processes, runs):
         "import_ms": round(median(r["import_ms"] for r in reports), 1),
         "first_run_ms": round(median(r["runs"][0]["run_ms"] for r in reports), 1),
         "warm_run_ms": round(median(median(x["run_ms"] for x in r["runs"][1:]) for r in reports), 1)
+        if runs > 1 else "",
+        "warm_run_cpu_ms": round(median(median(x["run_cpu_ms"] for x in r["runs"][1:]) for r in reports), 1)
         if runs > 1 else "",
         "baseline_rss_mb": round(median(r["baseline_rss_kb"] for r in reports) / mb, 1),
         "rss_after_import_mb": round(median(r["rss_after_import_kb"] for r in reports) / mb, 1),

@@ -12,7 +12,8 @@ The report on stdout is one JSON object:
   modules_loaded_by_import (top-level package names the action's import pulled in),
   modules_present_after_import (all top-level names then loaded, the harness's own included),
   modules_loaded_by_runs (top-level names first imported while main ran, i.e. lazily),
-  runs: [{params, result, run_ms, rss_after_run_kb}], peak_rss_kb (VmHWM at exit).
+  runs: [{params, result, run_ms (wall), run_cpu_ms (user+sys of this process and reaped children),
+  rss_after_run_kb}], peak_rss_kb (VmHWM at exit).
 Anything the action prints goes to stderr so stdout stays parseable.
 
 Exit status: 0 when every run returned a JSON-serialisable dict (an OpenWhisk application error,
@@ -23,6 +24,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import resource
 import sys
 import time
 import traceback
@@ -35,6 +37,12 @@ def _status_kb(field):
             if line.startswith(field + ":"):
                 return int(line.split()[1])
     raise RuntimeError("no %s in /proc/self/status" % field)
+
+
+def _cpu_seconds():
+    """CPU time of this process and its reaped children (a worker pool's processes count too)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def _fail(code, message):
@@ -102,6 +110,7 @@ def main(argv):
     runs = []
     for params in param_sets:
         started = time.perf_counter()
+        cpu_started = _cpu_seconds()
         try:
             with contextlib.redirect_stdout(sys.stderr):
                 result = module.main(dict(params))
@@ -109,6 +118,7 @@ def main(argv):
             traceback.print_exc()
             _fail(3, "main(%s) raised" % json.dumps(params))
         run_ms = (time.perf_counter() - started) * 1000.0
+        run_cpu_ms = (_cpu_seconds() - cpu_started) * 1000.0
         if not isinstance(result, dict):
             _fail(3, "main(%s) returned %s, OpenWhisk needs a JSON object"
                   % (json.dumps(params), type(result).__name__))
@@ -117,6 +127,7 @@ def main(argv):
         except (TypeError, ValueError) as err:
             _fail(3, "main(%s) returned a result that is not strict JSON: %s" % (json.dumps(params), err))
         runs.append({"params": params, "result": result, "run_ms": round(run_ms, 2),
+                     "run_cpu_ms": round(run_cpu_ms, 2),
                      "rss_after_run_kb": _status_kb("VmRSS")})
 
     loaded_by_runs = sorted(m for m in _top_level_modules() - modules_after_import if not m.startswith("_"))
