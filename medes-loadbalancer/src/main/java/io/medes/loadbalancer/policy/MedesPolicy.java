@@ -176,6 +176,11 @@ public final class MedesPolicy implements KeepAlivePolicy {
         SandboxState.WARM, SandboxState.DEDUP, SandboxState.BASE);
   }
 
+  /**
+   * What keeping {@code s} is worth per MB it holds: the function's recent arrival rate times the start
+   * latency it saves over a cold start, per MB. Sandboxes of functions not seen within the rate window are
+   * worth 0 and go first (least recently used among them).
+   */
   private static long ceilDiv(long a, long b) {
     return (a + b - 1) / b;
   }

@@ -315,6 +315,89 @@ public final class ClusterState {
     s.priority = priority;
   }
 
+  /**
+   * Checks every invariant by walking all sandboxes and index lists (O(sandboxes); for tests and debug
+   * runs): each live sandbox is in exactly the function list and node list of its state and in no other;
+   * node and cluster memory equal the sum of their sandboxes' memory and are within the caps; a sandbox's
+   * memory matches its state; base dependents equal the DEDUP sandboxes referring to them.
+   *
+   * @throws IllegalStateException naming the first violation
+   */
+  public void verify() {
+    java.util.IdentityHashMap<Sandbox, Integer> seen = new java.util.IdentityHashMap<>();
+    for (int f = 0; f < byFunction.length; f++) {
+      for (int st = 0; st < SandboxState.COUNT; st++) {
+        int n = 0;
+        SandboxList list = byFunction[f][st];
+        for (Sandbox x = list.oldest(); x != null; x = list.newer(x)) {
+          n++;
+          if (x.function != f || x.state.ordinal() != st) {
+            throw new IllegalStateException(x + " is in the list of function " + f + " / " + SandboxState.of(st));
+          }
+          if (seen.put(x, st) != null) {
+            throw new IllegalStateException(x + " is in two function lists");
+          }
+        }
+        if (n != list.size()) {
+          throw new IllegalStateException("function " + f + " / " + SandboxState.of(st) + " list size " + list.size() + " but " + n + " linked");
+        }
+      }
+    }
+    long total = 0;
+    int nodeLinked = 0;
+    for (Node n : nodes) {
+      long sum = 0;
+      for (int st = 0; st < SandboxState.COUNT; st++) {
+        SandboxList list = n.byState[st];
+        for (Sandbox x = list.oldest(); x != null; x = list.newer(x)) {
+          nodeLinked++;
+          if (x.node != n.id || x.state.ordinal() != st) {
+            throw new IllegalStateException(x + " is in the list of node " + n.id + " / " + SandboxState.of(st));
+          }
+          sum += x.memoryKib;
+        }
+      }
+      if (sum != n.usedKib) {
+        throw new IllegalStateException("node " + n.id + " accounts " + n.usedKib + " KiB but its sandboxes hold " + sum);
+      }
+      if (n.usedKib > n.capKib || n.usedKib < 0) {
+        throw new IllegalStateException("node " + n.id + " uses " + n.usedKib + " of " + n.capKib + " KiB");
+      }
+      total += sum;
+    }
+    if (total != usedKib) {
+      throw new IllegalStateException("cluster accounts " + usedKib + " KiB but nodes hold " + total);
+    }
+    int live = 0;
+    java.util.Map<Integer, Integer> dependents = new java.util.HashMap<>();
+    for (Sandbox x : byId) {
+      if (x == null) {
+        continue;
+      }
+      live++;
+      if (!seen.containsKey(x)) {
+        throw new IllegalStateException(x + " is live but in no function list");
+      }
+      if (x.memoryKib != memoryKib(x.function, x.state)) {
+        throw new IllegalStateException(x + " holds " + x.memoryKib + " KiB, its state needs " + memoryKib(x.function, x.state));
+      }
+      if (x.dedupBase >= 0) {
+        dependents.merge(x.dedupBase, 1, Integer::sum);
+      }
+      if (x.base != basesByEnvironment.get(x.environment).contains(x)) {
+        throw new IllegalStateException(x + " base flag disagrees with the base index");
+      }
+    }
+    if (live != seen.size() || live != nodeLinked) {
+      throw new IllegalStateException(live + " live sandboxes, " + seen.size() + " in function lists, " + nodeLinked + " in node lists");
+    }
+    for (Sandbox x : byId) {
+      if (x != null && x.dependents != dependents.getOrDefault(x.id, 0)) {
+        throw new IllegalStateException(x + " counts " + x.dependents + " dependents, found " + dependents.getOrDefault(x.id, 0));
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- internals
 
   private void releaseBase(Sandbox s) {
