@@ -38,7 +38,7 @@ ensure_packages() {
 # bookworm_candidate PKG: prints the newest bookworm version the archive offers, empty if none.
 bookworm_candidate() {
   apt-cache madison "$1" 2>/dev/null \
-    | awk -F'|' '$3 ~ /debian(-security)? bookworm(-updates|-security)?\/main/ { gsub(/ /, "", $2); print $2; exit }'
+    | awk -F'|' '!found && $3 ~ /debian(-security)? bookworm(-updates|-security)?\/main/ { gsub(/ /, "", $2); print $2; found = 1 }'
 }
 
 # check_bookworm_packages LABEL PKG...: dies naming every package bookworm does not offer.
