@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
 import java.nio.charset.StandardCharsets;
@@ -109,7 +110,9 @@ class RuntimeImageProtocolTest {
   }
 
   private String ipOf(String id) {
-    String ip = docker.inspectContainerCmd(id).exec().getNetworkSettings().getIpAddress();
+    ContainerNetwork bridge = docker.inspectContainerCmd(id).exec().getNetworkSettings().getNetworks().get("bridge");
+    assertThat(bridge).as("container %s is on the default bridge network", id).isNotNull();
+    String ip = bridge.getIpAddress();
     assertThat(ip).as("container %s has a bridge address", id).isNotBlank();
     return ip;
   }
