@@ -14,6 +14,9 @@ require_root() {
 # Absolute paths on purpose: PATH may hold a pyenv shim (python3) or a newer Docker client.
 HOST_PYTHON=/usr/bin/python3
 DEBIAN_DOCKER=/usr/bin/docker
-CRIU_PREFIX=/opt/criu
+# The three knobs below exist so a cold setup can be rehearsed next to a working one
+# (see docs/setup.md); the defaults are what every other part of the project expects.
+CRIU_PREFIX="${MEDES_CRIU_PREFIX:-/opt/criu}"
 CRIU_BIN="$CRIU_PREFIX/sbin/criu"
-MEDES_CACHE=/var/cache/medes
+MEDES_CACHE="${MEDES_CACHE_DIR:-/var/cache/medes}"
+MEDES_IMAGE_PREFIX="${MEDES_IMAGE_PREFIX:-medes}"

@@ -38,13 +38,11 @@ image_key() {
   } | hash_stdin 12
 }
 
-# build_rootfs NAME OUT_TAR PKG...: minbase bookworm + the packages, no docs/man/locales.
+# build_rootfs NAME ROOT OUT_TAR PKG...: minbase bookworm + the packages (no docs/man/locales) into
+# the empty directory ROOT, also saved as the tarball OUT_TAR.
 build_rootfs() {
-  local name="$1" out="$2"; shift 2
-  local work root
-  work="$(mktemp -d /var/tmp/medes-rootfs-"$name".XXXXXX)"
-  root="$work/root"
-  local logf="$work/build.log"
+  local name="$1" root="$2" out="$3"; shift 3
+  local logf="$root.build.log"
   log "image $name: debootstrap --variant=minbase $DEBIAN_SUITE (log $logf)"
   if ! debootstrap --variant=minbase "$DEBIAN_SUITE" "$root" "$DEBIAN_MIRROR" >"$logf" 2>&1; then
     tail -n 20 "$logf" >&2
@@ -81,15 +79,15 @@ NODOC
   rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root/usr/sbin/policy-rc.d"
   # Docker bind-mounts its own resolv.conf/hosts/hostname; do not leak the build host's.
   : >"$root/etc/resolv.conf"
-  mountpoint -q "$root/proc" && die "image $name: $root/proc still mounted; not deleting $work"
   mkdir -p "$(dirname "$out")"
   tar --numeric-owner -C "$root" -cf "$out.partial" .
   mv "$out.partial" "$out"
-  rm -rf "$work"
+  rm -f "$logf"
   log "image $name: rootfs cached as $out ($(du -h "$out" | cut -f1))"
 }
 
-# build_image PATCHES_DIR NAME: ensures medes/NAME:<image key> exists and medes/NAME:latest points to it.
+# build_image PATCHES_DIR NAME: ensures medes/NAME:<image key> exists and medes/NAME:latest points to it
+# (prefix "medes" unless MEDES_IMAGE_PREFIX says otherwise).
 build_image() {
   local patches="$1" name="$2"
   local def="$patches/images/$name"
@@ -97,7 +95,7 @@ build_image() {
   local pkgs=()
   mapfile -t pkgs < <(image_packages "$def")
   [ "${#pkgs[@]}" -gt 0 ] || die "image $name: $def/packages lists no packages"
-  local tag repo="medes/$name"
+  local tag repo="$MEDES_IMAGE_PREFIX/$name"
   tag="$(image_key "$def" "$patches")"
   if "$DEBIAN_DOCKER" image inspect "$repo:$tag" >/dev/null 2>&1; then
     "$DEBIAN_DOCKER" tag "$repo:$tag" "$repo:latest"
@@ -107,23 +105,25 @@ build_image() {
   fi
   check_bookworm_packages "image $name" "${pkgs[@]}"
   local rootfs_tar="$MEDES_CACHE/rootfs/$name-$(rootfs_key "$def").tar"
-  if [ -f "$rootfs_tar" ]; then
-    log "image $name: reusing cached rootfs $rootfs_tar"
-  else
-    build_rootfs "$name" "$rootfs_tar" "${pkgs[@]}"
-  fi
   local work
   work="$(mktemp -d /var/tmp/medes-image-"$name".XXXXXX)"
-  tar --numeric-owner -C "$work" -xf "$rootfs_tar"
+  mkdir "$work/root"
+  if [ -f "$rootfs_tar" ]; then
+    log "image $name: reusing cached rootfs $rootfs_tar"
+    tar --numeric-owner -C "$work/root" -xf "$rootfs_tar"
+  else
+    build_rootfs "$name" "$work/root" "$rootfs_tar" "${pkgs[@]}"
+  fi
   local src dest
   while read -r src dest; do
-    install -D -m 0644 "$patches/$src" "$work/$dest"
+    install -D -m 0644 "$patches/$src" "$work/root/$dest"
   done < <(definition_lines "$def/files")
   local changes=() line
   while IFS= read -r line; do changes+=(-c "$line"); done < <(definition_lines "$def/changes")
   log "image $name: docker import as $repo:$tag"
-  tar --numeric-owner -C "$work" -c . | "$DEBIAN_DOCKER" import "${changes[@]}" - "$repo:$tag" >/dev/null \
+  tar --numeric-owner -C "$work/root" -c . | "$DEBIAN_DOCKER" import "${changes[@]}" - "$repo:$tag" >/dev/null \
     || die "image $name: docker import failed"
+  mountpoint -q "$work/root/proc" && die "image $name: $work/root/proc still mounted; not deleting $work"
   rm -rf "$work"
   "$DEBIAN_DOCKER" tag "$repo:$tag" "$repo:latest"
   log "image $name: built $repo:$tag ($("$DEBIAN_DOCKER" image inspect -f '{{.Size}}' "$repo:$tag" | awk '{printf "%.0f MB", $1/1e6}'))"
