@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # variables here are used by the scripts that source this file
 # Shared helpers for scripts/setup and scripts/test. Source, do not execute.
 # Every message is prefixed with the calling script's tag so interleaved logs stay readable.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # CRIU 4.2.1 built from Debian's source tarball into /opt/criu. Source after common.sh + packages.sh.
 # Why 4.2.1 from source: bookworm's criu 3.17.1 fails `criu check` on this kernel (vDSO), 4.1.1 cannot
 # dump TCP sockets on Linux >= 6.16; 4.2.1 works unmodified, and its orig tarball is in Debian's

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Starts Debian's dockerd without systemd (PID 1 here is not systemd), idempotently.
 # Source after common.sh. Provides ensure_dockerd.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Runtime images from Debian packages (Docker Hub is unreachable): debootstrap + chroot apt-get, then
 # `docker import`. Definitions live in runtime-patches/images/<name>/ (see runtime-patches/README.md).
 # Source after common.sh, packages.sh and docker-daemon.sh.
@@ -15,9 +16,11 @@ ROOTFS_RECIPE_VERSION=1
 hash_stdin() { sha256sum | cut -c1-"$1"; }
 
 # Prints the non-comment, non-empty lines of a definition file.
-definition_lines() { [ -f "$1" ] && sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^[[:space:]]*$/d' "$1" || true; }
+definition_lines() {
+  if [ -f "$1" ]; then sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^[[:space:]]*$/d' "$1"; fi
+}
 
-image_packages() { definition_lines "$1/packages" | tr -s ' \t' '\n\n' | sed '/^$/d'; }
+image_packages() { definition_lines "$1/packages" | tr -s '[:blank:]' '\n' | sed '/^$/d'; }
 
 rootfs_key() {
   local def="$1"
@@ -104,7 +107,8 @@ build_image() {
     return 0
   fi
   check_bookworm_packages "image $name" "${pkgs[@]}"
-  local rootfs_tar="$MEDES_CACHE/rootfs/$name-$(rootfs_key "$def").tar"
+  local rootfs_tar
+  rootfs_tar="$MEDES_CACHE/rootfs/$name-$(rootfs_key "$def").tar"
   local work
   work="$(mktemp -d /var/tmp/medes-image-"$name".XXXXXX)"
   mkdir "$work/root"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Debian package installation, bookworm only. Source after common.sh.
 # `apt-get update` runs at most once per setup run, and only when something is missing.
 
