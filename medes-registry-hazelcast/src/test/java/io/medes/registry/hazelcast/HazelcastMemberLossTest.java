@@ -152,6 +152,26 @@ class HazelcastMemberLossTest {
     }
   }
 
+  /** The control: without backups an abrupt loss does lose fingerprints, so the test above tests the backups. */
+  @org.junit.jupiter.api.Test
+  void withoutBackupsAnAbruptLossLosesTheLeaversShare() {
+    try (TestCluster cluster = TestCluster.start(3, 0);
+        InMemoryFingerprintRegistry expected = new InMemoryFingerprintRegistry(SETTINGS)) {
+      FingerprintRegistry registry = registryOn(cluster.members.get(0), cluster);
+      long[][] fps = fingerprints(new SplittableRandom(7), new long[] {1});
+      BaseInfo base = new BaseInfo("lonely", "node-0", "ns1", "f1", "python:3");
+      registry.registerBase(base, fps);
+      expected.registerBase(base, fps);
+
+      cluster.members.get(2).getLifecycleService().terminate();
+      TestCluster.awaitClusterSize(cluster.members.get(0), 2);
+
+      int left = ((HazelcastFingerprintRegistry) registry).fingerprintCount();
+      assertThat(left).isPositive().isLessThan(expected.fingerprintCount());
+      registry.close();
+    }
+  }
+
   private static FingerprintRegistry registryOn(HazelcastInstance member, TestCluster cluster) {
     return new HazelcastFingerprintRegistry(member, SETTINGS, cluster.settings.mapPrefix(), Duration.ofSeconds(60),
         Duration.ofSeconds(30));

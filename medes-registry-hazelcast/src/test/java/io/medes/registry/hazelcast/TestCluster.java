@@ -78,6 +78,19 @@ final class TestCluster implements AutoCloseable {
     for (HazelcastInstance client : clients) {
       client.shutdown();
     }
+    // Terminating members in the middle of a migration only makes Hazelcast log errors; let it settle.
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    for (HazelcastInstance member : members) {
+      while (member.getLifecycleService().isRunning() && !member.getPartitionService().isClusterSafe()
+          && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
     for (HazelcastInstance member : members) {
       if (member.getLifecycleService().isRunning()) {
         member.getLifecycleService().terminate();
