@@ -48,9 +48,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run:
  * <pre>
  * mvn -B -ntp -pl medes-benchmarks -am package -DskipTests
- * java -jar medes-benchmarks/target/benchmarks.jar RegistryLookup -wi 2 -i 3 -f 1 -t 1
- * java -jar medes-benchmarks/target/benchmarks.jar RegistryLookup -wi 2 -i 3 -f 1 -t 4
+ * java -jar medes-benchmarks/target/benchmarks.jar RegistryLookup -p impl=hazelcast3,hazelcast3client \
+ *     -p partitions=13,31,271 -wi 2 -i 3 -f 1 -t 4
+ * java -jar medes-benchmarks/target/benchmarks.jar RegistryLookup -p impl=inMemory -wi 2 -i 3 -f 1 -t 1
  * </pre>
+ * ({@code -t 1} for one caller thread; {@code partitions} only matters for the Hazelcast variants.)
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -76,8 +78,8 @@ public class RegistryLookupBenchmark {
   @Param({"inMemory", "hazelcast3", "hazelcast3client"})
   public String impl;
 
-  /** Partitions of the Hazelcast cluster (the registry's default is 31; Hazelcast's own is 271). */
-  @Param({"31"})
+  /** Partitions of the Hazelcast cluster (the registry's default is 13; Hazelcast's own is 271). */
+  @Param({"13"})
   public int partitions;
 
   /** Fingerprints per lookup call. */

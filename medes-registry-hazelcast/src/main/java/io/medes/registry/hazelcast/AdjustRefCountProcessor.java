@@ -31,7 +31,7 @@ final class AdjustRefCountProcessor implements EntryProcessor<String, BaseRecord
     if (record == null || (delta > 0 && record.retiring())) {
       return UNKNOWN_BASE;
     }
-    int count = (int) Math.max(0L, Math.min(Integer.MAX_VALUE, (long) record.refCount() + delta));
+    int count = Math.max(0, Math.addExact(record.refCount(), delta)); // overflow fails loudly, like in memory
     entry.setValue(record.withRefCount(count));
     return count;
   }

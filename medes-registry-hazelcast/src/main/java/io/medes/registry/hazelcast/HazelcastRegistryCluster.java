@@ -41,7 +41,7 @@ public final class HazelcastRegistryCluster {
     config.setProperty("hazelcast.logging.type", "slf4j");
     // In 5.3 a batched getAll sends every key to every member and each partition operation scans all of
     // them, so the cost of a lookup batch grows with the partition count; the registry's cluster is a
-    // handful of controllers, for which 271 partitions buy nothing (measured: docs/results/registry-lookups.md).
+    // handful of controllers, for which Hazelcast's default of 271 partitions buys nothing.
     config.setProperty("hazelcast.partition.count", Integer.toString(settings.partitionCount()));
 
     NetworkConfig network = config.getNetworkConfig();

@@ -210,7 +210,7 @@ public final class HazelcastRegistrySettings {
     private boolean portAutoIncrement;
     private int backupCount = 1;
     private int asyncBackupCount;
-    private int partitionCount = 31;
+    private int partitionCount = 13;
     private String mapPrefix = "medes.registry";
     private Duration operationTimeout = Duration.ofSeconds(120);
     private Duration lockTimeout = Duration.ofSeconds(60);

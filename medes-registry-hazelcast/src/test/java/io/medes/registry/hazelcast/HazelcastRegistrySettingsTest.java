@@ -29,7 +29,7 @@ class HazelcastRegistrySettingsTest {
     assertThat(s.port()).isEqualTo(5701);
     assertThat(s.backupCount()).isEqualTo(1);
     assertThat(s.mapPrefix()).isEqualTo("medes.registry");
-    assertThat(s.partitionCount()).isEqualTo(31);
+    assertThat(s.partitionCount()).isEqualTo(13);
     assertThat(s.operationTimeout()).isEqualTo(Duration.ofSeconds(120));
   }
 
@@ -67,7 +67,7 @@ class HazelcastRegistrySettingsTest {
     Config config = HazelcastRegistryCluster.memberConfig(s);
 
     assertThat(config.getClusterName()).isEqualTo("medes");
-    assertThat(config.getProperty("hazelcast.partition.count")).isEqualTo("31");
+    assertThat(config.getProperty("hazelcast.partition.count")).isEqualTo("13");
     assertThat(config.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
     assertThat(config.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("0");
     assertThat(config.getNetworkConfig().getPort()).isEqualTo(5802);
