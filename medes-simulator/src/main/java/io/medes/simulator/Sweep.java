@@ -28,7 +28,7 @@ public final class Sweep {
     List<SimulationResult> all = new ArrayList<>();
     for (SimulatorSettings.ExecSource source : s.sweepExecSources()) {
       Experiment exp = Experiment.prepare(s.sweepTrace(), s.traceDir(), s.sweepMinutes(), s.seed(), s.profile(),
-          s.memorySource(), source);
+          s.memorySource(), source, s.checkpoints());
       out.printf(Locale.ROOT, "%n== %s: %d requests, %d nodes, caps %s MB, seed %d, profile %s%n",
           exp.workload().name(), exp.workload().size(), s.sweepNodes(), capsMb, s.seed(), exp.profile().source());
       out.flush();

@@ -50,7 +50,7 @@ class CostProfileTest {
     for (int count : perAction) {
       assertThat(count).isBetween(60, 140); // about 100 each
     }
-    FunctionCosts costs = FunctionMapping.costs(t, p, FunctionMapping.MemorySource.TRACE);
+    FunctionCosts costs = FunctionMapping.costs(t, p, FunctionMapping.MemorySource.TRACE, new CheckpointModel(200, 100));
     // function 0: 188 MB from the trace; dedup scaled by its action's dedup fraction
     int a0 = FunctionMapping.actionOf(t.functionId(0), p.size());
     assertThat(costs.warmKib(0)).isEqualTo(188 * 1024);
