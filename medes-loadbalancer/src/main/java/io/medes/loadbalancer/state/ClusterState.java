@@ -590,9 +590,9 @@ public final class ClusterState {
   }
 
   private static void requireRoom(Node n, long needKib, String what) {
-    if (needKib > n.capKib - n.usedKib) {
+    if (needKib > n.freeKib()) {
       throw new IllegalStateException(what + " needs " + needKib + " KiB on node " + n.id + " but only "
-          + (n.capKib - n.usedKib) + " of " + n.capKib + " KiB are free");
+          + n.freeKib() + " of " + n.capKib + " KiB are free (" + n.reservedKib + " reserved)");
     }
   }
 
