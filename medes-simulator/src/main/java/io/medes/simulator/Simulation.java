@@ -12,6 +12,8 @@ import io.medes.loadbalancer.state.Sandbox;
 import io.medes.loadbalancer.state.SandboxList;
 import io.medes.loadbalancer.state.SandboxState;
 import io.medes.simulator.trace.Workload;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
@@ -83,6 +85,8 @@ public final class Simulation {
   private long evictionDedups;
   private long checkpointWaits;
   private long abandonedCheckpoints;
+  private long extendedCheckpointWaits;
+  private final List<int[]>[] blocked;
   private long restoreLimitedColdStarts;
   private int maxActiveRestores;
   private long events_;
@@ -122,6 +126,12 @@ public final class Simulation {
     this.dedupSeries = new int[minutes];
     this.baseSeries = new int[minutes];
     this.verifyEvery = verifyEvery;
+    @SuppressWarnings("unchecked")
+    List<int[]>[] lists = new List[nodeCapsKib.length];
+    for (int i = 0; i < lists.length; i++) {
+      lists[i] = new ArrayList<>();
+    }
+    this.blocked = lists;
   }
 
   /** Runs to completion; {@code progress} (may be null) gets the number of arrivals processed so far. */
@@ -233,6 +243,15 @@ public final class Simulation {
           break; // abandoned for a request
         }
         state.finishDedup(s, t);
+        List<int[]> waiting = blocked[s.node()];
+        if (!waiting.isEmpty() && state.node(s.node()).freeKib() >= 0) {
+          // releasing a reservation and charging it changes nothing else: all of them can start now
+          List<int[]> ready = new ArrayList<>(waiting);
+          waiting.clear();
+          for (int[] w : ready) {
+            startDeferred(w[0], w[1], t);
+          }
+        }
         decideAndApply(s, t);
         drainQueue(t);
         break;
@@ -311,8 +330,22 @@ public final class Simulation {
     events.push(t + p.checkpointWaitMs(), DEFERRED_START, request, target);
   }
 
-  /** The checkpoints a deferred start waited for are done: release its reservation and start it. */
+  /**
+   * The checkpoints a deferred start waited for are done: release its reservation and start it — unless
+   * other starts' reservations on the node still wait for their own checkpoints and hold the memory
+   * (the node's free memory, reservations included, is negative); then it waits for the next checkpoint
+   * on the node to finish.
+   */
   private void startDeferred(int request, int target, long t) {
+    int node = target >= 0 ? state.sandbox(target).node() : -1 - target;
+    if (state.node(node).freeKib() < 0) {
+      if (state.node(node).promisedKib() == 0) {
+        throw new IllegalStateException("node " + node + " is over-reserved with no checkpoint under way: " + state.node(node).freeKib() + " KiB free");
+      }
+      blocked[node].add(new int[] {request, target});
+      extendedCheckpointWaits++;
+      return;
+    }
     int f = workload.function(request);
     if (target >= 0) {
       Sandbox s = state.sandbox(target);
@@ -322,7 +355,6 @@ public final class Simulation {
       state.beginRestore(s, t, true);
       started(request, s, Placement.Kind.DEDUP, state.costs().dedupMs(f, local), local, t);
     } else {
-      int node = -1 - target;
       state.releaseMemory(node, state.costs().warmKib(f));
       Sandbox s = state.startCold(f, node, t);
       started(request, s, Placement.Kind.COLD, state.costs().coldMs(f), false, t);
@@ -611,6 +643,10 @@ public final class Simulation {
 
   long abandonedCheckpoints() {
     return abandonedCheckpoints;
+  }
+
+  long extendedCheckpointWaits() {
+    return extendedCheckpointWaits;
   }
 
   long restoreLimitedColdStarts() {

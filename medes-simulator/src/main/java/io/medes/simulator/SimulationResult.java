@@ -32,6 +32,7 @@ public final class SimulationResult {
   private final long evictionDedups;
   private final long checkpointWaits;
   private final long abandonedCheckpoints;
+  private final long extendedCheckpointWaits;
   private final long restoreLimitedColdStarts;
   private final int maxActiveRestores;
   private final double p50Ms;
@@ -71,6 +72,7 @@ public final class SimulationResult {
     this.evictionDedups = sim.evictionDedups();
     this.checkpointWaits = sim.checkpointWaits();
     this.abandonedCheckpoints = sim.abandonedCheckpoints();
+    this.extendedCheckpointWaits = sim.extendedCheckpointWaits();
     this.restoreLimitedColdStarts = sim.restoreLimitedColdStarts();
     this.maxActiveRestores = sim.maxActiveRestores();
     this.latencies = sim.latencies();
@@ -186,6 +188,14 @@ public final class SimulationResult {
     return checkpointWaits;
   }
 
+  /**
+   * Starts whose own checkpoints were done but whose memory was still held by other starts'
+   * reservations on the node, so they waited for further checkpoints there.
+   */
+  public long extendedCheckpointWaits() {
+    return extendedCheckpointWaits;
+  }
+
   /** Background checkpoints abandoned because a request wanted their sandbox (it started warm). */
   public long abandonedCheckpoints() {
     return abandonedCheckpoints;
@@ -284,10 +294,10 @@ public final class SimulationResult {
   public String summary() {
     return String.format(Locale.ROOT,
         "%s %s nodes=%d cap=%.1f req=%d cold=%d warm=%d dedup=%d/%d waited=%d evict=%d purge=%d dedupT=%d bases=%d "
-            + "prewarm=%d evictDedup=%d ckptWait=%d abandoned=%d restoreLimited=%d maxRestores=%d p50=%.0f p99=%.0f p999=%.0f mean=%.3f mem=%.3f/%.3f dedupN=%.3f/%d "
+            + "prewarm=%d evictDedup=%d ckptWait=%d/%d abandoned=%d restoreLimited=%d maxRestores=%d p50=%.0f p99=%.0f p999=%.0f mean=%.3f mem=%.3f/%.3f dedupN=%.3f/%d "
             + "baseN=%.3f/%d lat=%d",
         trace, policy, nodes, memCapMb, requests, coldStarts, warmStarts, dedupStartsLocal, dedupStartsRemote, waited,
-        evictions, policyPurges, dedupTransitions, basesMade, prewarms, evictionDedups, checkpointWaits, abandonedCheckpoints,
+        evictions, policyPurges, dedupTransitions, basesMade, prewarms, evictionDedups, checkpointWaits, extendedCheckpointWaits, abandonedCheckpoints,
         restoreLimitedColdStarts, maxActiveRestores, p50Ms, p99Ms,
         p999Ms, meanLatencyMs, meanMemoryMb, maxMemoryMb, meanDedup, maxDedup, meanBases, maxBases,
         Arrays.hashCode(latencies));

@@ -345,6 +345,9 @@ public final class ClusterState {
     s.dedupBase = base.id;
     base.dependents++;
     s.checkpointPromised = promised;
+    if (promised) {
+      nodes[s.node].promisedKib += costs.warmKib(s.function) - costs.dedupKib(s.function);
+    }
     move(s, SandboxState.CHECKPOINTING, now);
   }
 
@@ -365,7 +368,10 @@ public final class ClusterState {
   /** The checkpoint of {@code s} is done: it becomes DEDUP and its node gets warm − dedup memory back. */
   public void finishDedup(Sandbox s, long now) {
     requireState(s, SandboxState.CHECKPOINTING);
-    s.checkpointPromised = false;
+    if (s.checkpointPromised) {
+      nodes[s.node].promisedKib -= costs.warmKib(s.function) - costs.dedupKib(s.function);
+      s.checkpointPromised = false;
+    }
     move(s, SandboxState.DEDUP, now);
   }
 
@@ -475,6 +481,21 @@ public final class ClusterState {
       }
       if (n.reservedKib < 0 || n.activeRestores < 0) {
         throw new IllegalStateException("node " + n.id + " reserves " + n.reservedKib + " KiB and holds " + n.activeRestores + " restore slots");
+      }
+      long promised = 0;
+      SandboxList checkpointing = n.byState[SandboxState.CHECKPOINTING.ordinal()];
+      for (Sandbox x = checkpointing.oldest(); x != null; x = checkpointing.newer(x)) {
+        if (x.checkpointPromised) {
+          promised += costs.warmKib(x.function) - costs.dedupKib(x.function);
+        }
+      }
+      if (promised != n.promisedKib) {
+        throw new IllegalStateException("node " + n.id + " counts " + n.promisedKib + " KiB promised by checkpoints, found " + promised);
+      }
+      // every reservation is covered by free memory plus what the promised checkpoints will free
+      if (n.capKib - n.usedKib - n.reservedKib + n.promisedKib < 0) {
+        throw new IllegalStateException("node " + n.id + " reserves " + n.reservedKib + " KiB but only " + (n.capKib - n.usedKib)
+            + " are free and " + n.promisedKib + " promised");
       }
       int restoring = n.byState[SandboxState.RESTORING.ordinal()].size();
       if (n.activeRestores < restoring) {

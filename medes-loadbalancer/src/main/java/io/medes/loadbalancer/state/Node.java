@@ -6,6 +6,7 @@ public final class Node {
   final long capKib;
   long usedKib;
   long reservedKib;
+  long promisedKib;
   int activeRestores;
   final SandboxList[] byState = new SandboxList[SandboxState.COUNT];
 
@@ -43,6 +44,14 @@ public final class Node {
   /** Memory promised to starts that wait for checkpoints on this node to finish, KiB. */
   public long reservedKib() {
     return reservedKib;
+  }
+
+  /**
+   * Memory that checkpoints under way on this node will free and that is promised to waiting starts
+   * (warm − dedup of each such CHECKPOINTING sandbox), KiB.
+   */
+  public long promisedKib() {
+    return promisedKib;
   }
 
   /** Restores running on this node, plus restore slots held by restores that wait for memory. */
