@@ -109,7 +109,8 @@ final class SimulateCommand implements Callable<Integer> {
     }
     SimulatorSettings r = overridden(config, false);
     long prepStart = System.nanoTime();
-    Experiment exp = Experiment.prepare(r.trace(), r.traceDir(), r.minutes(), r.seed(), r.profile(), r.memorySource(), r.execSource());
+    Experiment exp = Experiment.prepare(r.trace(), r.traceDir(), r.minutes(), r.seed(), r.profile(), r.memorySource(), r.execSource(),
+        r.checkpoints());
     out.printf(Locale.ROOT, "%s: %d requests from %d functions over %d min; %d nodes x %d MB; seed %d; profile %s (prepared in %.1f s)%n",
         exp.workload().name(), exp.workload().size(), exp.workload().functions(), r.minutes(), r.nodes(), r.memCapMb(), r.seed(),
         exp.profile().source(), (System.nanoTime() - prepStart) / 1e9);

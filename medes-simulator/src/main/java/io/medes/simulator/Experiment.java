@@ -2,6 +2,7 @@ package io.medes.simulator;
 
 import io.medes.loadbalancer.policy.PolicySettings;
 import io.medes.loadbalancer.state.FunctionCosts;
+import io.medes.simulator.profile.CheckpointModel;
 import io.medes.simulator.profile.CostProfile;
 import io.medes.simulator.profile.FunctionMapping;
 import io.medes.simulator.trace.AzureTrace;
@@ -24,16 +25,17 @@ public final class Experiment {
 
   /**
    * Loads a trace (the embedded sample if {@code traceDir} is empty), spreads {@code minutes} of it into
-   * requests with {@code seed}, and maps functions onto the profile's actions.
+   * requests with {@code seed}, and maps functions onto the profile's actions (checkpoint times from the
+   * profile, else from {@code checkpoints}).
    */
   public static Experiment prepare(int functions, String traceDir, int minutes, long seed, String profilePath,
-      FunctionMapping.MemorySource memorySource, SimulatorSettings.ExecSource execSource) {
+      FunctionMapping.MemorySource memorySource, SimulatorSettings.ExecSource execSource, CheckpointModel checkpoints) {
     AzureTrace trace = traceDir == null || traceDir.isEmpty()
         ? AzureTrace.embedded(functions)
         : AzureTrace.fromDirectory(Path.of(traceDir), String.valueOf(functions), functions);
     CostProfile profile = profilePath == null || profilePath.isEmpty() ? CostProfile.defaults() : CostProfile.fromFile(Path.of(profilePath));
     Workload workload = Workload.fromTrace(trace, minutes, seed);
-    FunctionCosts costs = FunctionMapping.costs(trace, profile, memorySource);
+    FunctionCosts costs = FunctionMapping.costs(trace, profile, memorySource, checkpoints);
     String label = "azure2019-" + trace.functions() + "-" + minutes + "m";
     if (execSource == SimulatorSettings.ExecSource.PROFILE) {
       int[] exec = new int[trace.functions()];

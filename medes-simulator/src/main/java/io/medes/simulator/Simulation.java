@@ -9,8 +9,11 @@ import io.medes.loadbalancer.schedule.Scheduler;
 import io.medes.loadbalancer.state.ClusterState;
 import io.medes.loadbalancer.state.FunctionCosts;
 import io.medes.loadbalancer.state.Sandbox;
+import io.medes.loadbalancer.state.SandboxList;
 import io.medes.loadbalancer.state.SandboxState;
 import io.medes.simulator.trace.Workload;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
@@ -38,6 +41,8 @@ public final class Simulation {
   private static final int DECISION = 2;
   private static final int PREWARM = 3;
   private static final int PREWARM_DONE = 4;
+  private static final int CHECKPOINT_DONE = 5;
+  private static final int DEFERRED_START = 6;
   private static final long PROGRESS_EVERY = 1 << 14;
 
   private final Workload workload;
@@ -77,6 +82,13 @@ public final class Simulation {
   private long dedupTransitions;
   private long basesMade;
   private long prewarms;
+  private long evictionDedups;
+  private long checkpointWaits;
+  private long abandonedCheckpoints;
+  private long extendedCheckpointWaits;
+  private final List<int[]>[] blocked;
+  private long restoreLimitedColdStarts;
+  private int maxActiveRestores;
   private long events_;
 
   /**
@@ -114,6 +126,12 @@ public final class Simulation {
     this.dedupSeries = new int[minutes];
     this.baseSeries = new int[minutes];
     this.verifyEvery = verifyEvery;
+    @SuppressWarnings("unchecked")
+    List<int[]>[] lists = new List[nodeCapsKib.length];
+    for (int i = 0; i < lists.length; i++) {
+      lists[i] = new ArrayList<>();
+    }
+    this.blocked = lists;
   }
 
   /** Runs to completion; {@code progress} (may be null) gets the number of arrivals processed so far. */
@@ -157,6 +175,12 @@ public final class Simulation {
     advance(Math.max(endMs, lastT));
     if (verifyEvery > 0) {
       state.verify();
+      for (int i = 0; i < state.nodeCount(); i++) {
+        if (state.node(i).reservedKib() != 0 || state.node(i).activeRestores() != 0) {
+          throw new IllegalStateException("node " + i + " still reserves " + state.node(i).reservedKib() + " KiB and "
+              + state.node(i).activeRestores() + " restore slots after every request finished");
+        }
+      }
     }
     long wallMs = (System.nanoTime() - wallStart) / 1_000_000;
     return new SimulationResult(this, wallMs);
@@ -213,6 +237,28 @@ public final class Simulation {
         drainQueue(t);
         break;
       }
+      case CHECKPOINT_DONE: {
+        Sandbox s = state.sandbox(x);
+        if (s == null || s.generation() != y) {
+          break; // abandoned for a request
+        }
+        state.finishDedup(s, t);
+        List<int[]> waiting = blocked[s.node()];
+        if (!waiting.isEmpty() && state.node(s.node()).freeKib() >= 0) {
+          // releasing a reservation and charging it changes nothing else: all of them can start now
+          List<int[]> ready = new ArrayList<>(waiting);
+          waiting.clear();
+          for (int[] w : ready) {
+            startDeferred(w[0], w[1], t);
+          }
+        }
+        decideAndApply(s, t);
+        drainQueue(t);
+        break;
+      }
+      case DEFERRED_START:
+        startDeferred(x, y, t);
+        break;
       default:
         throw new IllegalStateException("unknown event type " + type);
     }
@@ -224,46 +270,157 @@ public final class Simulation {
       state.purge(v, t);
       evictions++;
     }
+    if (t > workload.arrivalMs(request)) {
+      waited++;
+    }
+    if (p.eviction().waitsForCheckpoints()) {
+      defer(request, p, t);
+      return;
+    }
     int f = workload.function(request);
-    int exec = workload.executionMs(request);
     Sandbox s;
     switch (p.kind()) {
       case WARM:
         s = p.sandbox();
+        if (s.state() == SandboxState.CHECKPOINTING) {
+          state.abandonDedup(s, t);
+          abandonedCheckpoints++;
+        }
         state.beginWarmStart(s, t);
-        events.push(t + p.startMs() + exec, EXEC_DONE, s.id(), request);
-        warmStarts++;
-        startKind[request] = SimulationResult.WARM;
         break;
       case DEDUP:
         s = p.sandbox();
         state.beginRestore(s, t);
-        events.push(t + p.startMs(), START_DONE, s.id(), request);
-        if (p.localBase()) {
+        break;
+      case COLD:
+        s = state.startCold(f, p.node(), t);
+        break;
+      default:
+        throw new IllegalStateException("cannot dispatch a " + p.kind() + " placement");
+    }
+    started(request, s, p.kind(), p.startMs(), p.localBase(), t);
+  }
+
+  /**
+   * The placement's eviction deduplicates sandboxes: their checkpoints begin now, the start's memory is
+   * reserved on the node (and, for a restore, its sandbox claimed and a restore slot held), and the start
+   * begins when the last checkpoint is done.
+   */
+  private void defer(int request, Placement p, long t) {
+    int f = workload.function(request);
+    int node = p.node();
+    for (Sandbox c : p.eviction().conversions()) {
+      beginCheckpoint(c, t, true);
+      evictionDedups++;
+    }
+    checkpointWaits++;
+    int target;
+    if (p.kind() == Placement.Kind.DEDUP) {
+      Sandbox s = p.sandbox();
+      state.claimForRestore(s, t);
+      state.holdRestoreSlot(node);
+      state.reserveMemory(node, state.costs().warmKib(f) - s.memoryKib());
+      target = s.id();
+    } else if (p.kind() == Placement.Kind.COLD) {
+      state.reserveMemory(node, state.costs().warmKib(f));
+      target = -1 - node;
+    } else {
+      throw new IllegalStateException("a " + p.kind() + " placement cannot wait for checkpoints");
+    }
+    events.push(t + p.checkpointWaitMs(), DEFERRED_START, request, target);
+  }
+
+  /**
+   * The checkpoints a deferred start waited for are done: release its reservation and start it — unless
+   * other starts' reservations on the node still wait for their own checkpoints and hold the memory
+   * (the node's free memory, reservations included, is negative); then it waits for the next checkpoint
+   * on the node to finish.
+   */
+  private void startDeferred(int request, int target, long t) {
+    int node = target >= 0 ? state.sandbox(target).node() : -1 - target;
+    if (state.node(node).freeKib() < 0) {
+      if (state.node(node).promisedKib() == 0) {
+        throw new IllegalStateException("node " + node + " is over-reserved with no checkpoint under way: " + state.node(node).freeKib() + " KiB free");
+      }
+      blocked[node].add(new int[] {request, target});
+      extendedCheckpointWaits++;
+      return;
+    }
+    int f = workload.function(request);
+    if (target >= 0) {
+      Sandbox s = state.sandbox(target);
+      state.releaseMemory(s.node(), state.costs().warmKib(f) - s.memoryKib());
+      Sandbox base = state.sandbox(s.dedupBase());
+      boolean local = base.node() == s.node();
+      state.beginRestore(s, t, true);
+      started(request, s, Placement.Kind.DEDUP, state.costs().dedupMs(f, local), local, t);
+    } else {
+      state.releaseMemory(node, state.costs().warmKib(f));
+      Sandbox s = state.startCold(f, node, t);
+      started(request, s, Placement.Kind.COLD, state.costs().coldMs(f), false, t);
+    }
+  }
+
+  private void started(int request, Sandbox s, Placement.Kind kind, int startMs, boolean localBase, long t) {
+    int exec = workload.executionMs(request);
+    switch (kind) {
+      case WARM:
+        events.push(t + startMs + exec, EXEC_DONE, s.id(), request);
+        warmStarts++;
+        startKind[request] = SimulationResult.WARM;
+        break;
+      case DEDUP:
+        events.push(t + startMs, START_DONE, s.id(), request);
+        maxActiveRestores = Math.max(maxActiveRestores, state.node(s.node()).activeRestores());
+        if (localBase) {
           dedupStartsLocal++;
         } else {
           dedupStartsRemote++;
         }
         startKind[request] = SimulationResult.DEDUP;
         break;
-      case COLD:
-        s = state.startCold(f, p.node(), t);
-        events.push(t + p.startMs(), START_DONE, s.id(), request);
+      default:
+        if (onlyDedupAtRestoreLimit(s.function())) {
+          restoreLimitedColdStarts++;
+        }
+        events.push(t + startMs, START_DONE, s.id(), request);
         coldStarts++;
         startKind[request] = SimulationResult.COLD;
         break;
-      default:
-        throw new IllegalStateException("cannot dispatch a " + p.kind() + " placement");
     }
-    state.recordDispatch(f);
+    state.recordDispatch(s.function());
     policy.onDispatch(state, s, t);
-    long arrival = workload.arrivalMs(request);
-    if (t > arrival) {
-      waited++;
-    }
-    long latency = (t - arrival) + p.startMs() + exec;
+    long latency = (t - workload.arrivalMs(request)) + startMs + exec;
     latencyMs[request] = (int) Math.min(Integer.MAX_VALUE, latency);
     served[request]++;
+  }
+
+  /**
+   * Whether {@code function} has idle DEDUP sandboxes but every one of them is on a node whose restore
+   * slots are all taken — a cold start the restore limit caused.
+   */
+  private boolean onlyDedupAtRestoreLimit(int function) {
+    SandboxList dedup = state.sandboxes(function, SandboxState.DEDUP);
+    if (dedup.isEmpty()) {
+      return false;
+    }
+    for (Sandbox d = dedup.oldest(); d != null; d = dedup.newer(d)) {
+      if (state.node(d.node()).activeRestores() < scheduler.restoresPerNode()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Begins deduplicating an idle warm sandbox against a base chosen by the scheduler's rule. */
+  private void beginCheckpoint(Sandbox s, long t, boolean promised) {
+    Sandbox base = Scheduler.chooseBase(state, s);
+    if (base == null) {
+      throw new IllegalStateException(policy.name() + " asked to dedup " + s + " but its environment has no base");
+    }
+    state.beginDedup(s, base, t, promised);
+    dedupTransitions++;
+    events.push(t + state.costs().checkpointMs(s.function()), CHECKPOINT_DONE, s.id(), s.generation());
   }
 
   private void decideAndApply(Sandbox s, long t) {
@@ -271,19 +428,17 @@ public final class Simulation {
     switch (d.action()) {
       case KEEP:
         break;
-      case DEDUP: {
-        Sandbox base = Scheduler.chooseBase(state, s);
-        if (base == null) {
-          throw new IllegalStateException(policy.name() + " asked to dedup " + s + " but its environment has no base");
-        }
-        state.dedup(s, base, t);
-        dedupTransitions++;
-        break;
-      }
+      case DEDUP:
+        beginCheckpoint(s, t, false);
+        return; // asked again when the checkpoint is done
       case MAKE_BASE:
         state.makeBase(s, t);
         basesMade++;
         break;
+      case DEMOTE_BASE:
+        state.demoteBase(s, t);
+        decideAndApply(s, t); // judged again as the warm sandbox it now is
+        return;
       case RETIRE_BASE:
       case PURGE:
         policy.onPurge(state, s, false, t);
@@ -476,5 +631,29 @@ public final class Simulation {
 
   long prewarms() {
     return prewarms;
+  }
+
+  long evictionDedups() {
+    return evictionDedups;
+  }
+
+  long checkpointWaits() {
+    return checkpointWaits;
+  }
+
+  long abandonedCheckpoints() {
+    return abandonedCheckpoints;
+  }
+
+  long extendedCheckpointWaits() {
+    return extendedCheckpointWaits;
+  }
+
+  long restoreLimitedColdStarts() {
+    return restoreLimitedColdStarts;
+  }
+
+  int maxActiveRestores() {
+    return maxActiveRestores;
   }
 }

@@ -29,6 +29,12 @@ public final class SimulationResult {
   private final long dedupTransitions;
   private final long basesMade;
   private final long prewarms;
+  private final long evictionDedups;
+  private final long checkpointWaits;
+  private final long abandonedCheckpoints;
+  private final long extendedCheckpointWaits;
+  private final long restoreLimitedColdStarts;
+  private final int maxActiveRestores;
   private final double p50Ms;
   private final double p99Ms;
   private final double p999Ms;
@@ -63,6 +69,12 @@ public final class SimulationResult {
     this.dedupTransitions = sim.dedupTransitions();
     this.basesMade = sim.basesMade();
     this.prewarms = sim.prewarms();
+    this.evictionDedups = sim.evictionDedups();
+    this.checkpointWaits = sim.checkpointWaits();
+    this.abandonedCheckpoints = sim.abandonedCheckpoints();
+    this.extendedCheckpointWaits = sim.extendedCheckpointWaits();
+    this.restoreLimitedColdStarts = sim.restoreLimitedColdStarts();
+    this.maxActiveRestores = sim.maxActiveRestores();
     this.latencies = sim.latencies();
     int[] sorted = latencies.clone();
     Arrays.sort(sorted);
@@ -166,6 +178,42 @@ public final class SimulationResult {
     return prewarms;
   }
 
+  /** Warm sandboxes deduplicated (rather than purged) to make room for a start. */
+  public long evictionDedups() {
+    return evictionDedups;
+  }
+
+  /** Requests whose start waited for checkpoints freeing memory on their node. */
+  public long checkpointWaits() {
+    return checkpointWaits;
+  }
+
+  /**
+   * Starts whose own checkpoints were done but whose memory was still held by other starts'
+   * reservations on the node, so they waited for further checkpoints there.
+   */
+  public long extendedCheckpointWaits() {
+    return extendedCheckpointWaits;
+  }
+
+  /** Background checkpoints abandoned because a request wanted their sandbox (it started warm). */
+  public long abandonedCheckpoints() {
+    return abandonedCheckpoints;
+  }
+
+  /**
+   * Cold starts of a function that had idle DEDUP sandboxes, all on nodes with every restore slot taken:
+   * the cold starts the per-node restore limit caused.
+   */
+  public long restoreLimitedColdStarts() {
+    return restoreLimitedColdStarts;
+  }
+
+  /** The most restores (including held slots) running at once on one node. */
+  public int maxActiveRestores() {
+    return maxActiveRestores;
+  }
+
   public double p50Ms() {
     return p50Ms;
   }
@@ -246,10 +294,13 @@ public final class SimulationResult {
   public String summary() {
     return String.format(Locale.ROOT,
         "%s %s nodes=%d cap=%.1f req=%d cold=%d warm=%d dedup=%d/%d waited=%d evict=%d purge=%d dedupT=%d bases=%d "
-            + "prewarm=%d p50=%.0f p99=%.0f p999=%.0f mean=%.3f mem=%.3f/%.3f dedupN=%.3f/%d baseN=%.3f/%d lat=%d",
+            + "prewarm=%d evictDedup=%d ckptWait=%d/%d abandoned=%d restoreLimited=%d maxRestores=%d p50=%.0f p99=%.0f p999=%.0f mean=%.3f mem=%.3f/%.3f dedupN=%.3f/%d "
+            + "baseN=%.3f/%d lat=%d",
         trace, policy, nodes, memCapMb, requests, coldStarts, warmStarts, dedupStartsLocal, dedupStartsRemote, waited,
-        evictions, policyPurges, dedupTransitions, basesMade, prewarms, p50Ms, p99Ms, p999Ms, meanLatencyMs,
-        meanMemoryMb, maxMemoryMb, meanDedup, maxDedup, meanBases, maxBases, Arrays.hashCode(latencies));
+        evictions, policyPurges, dedupTransitions, basesMade, prewarms, evictionDedups, checkpointWaits, extendedCheckpointWaits, abandonedCheckpoints,
+        restoreLimitedColdStarts, maxActiveRestores, p50Ms, p99Ms,
+        p999Ms, meanLatencyMs, meanMemoryMb, maxMemoryMb, meanDedup, maxDedup, meanBases, maxBases,
+        Arrays.hashCode(latencies));
   }
 
   @Override

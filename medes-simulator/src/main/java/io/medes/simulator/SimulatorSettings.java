@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.medes.config.MedesConfig;
 import io.medes.loadbalancer.policy.InvalidSettingException;
 import io.medes.loadbalancer.policy.PolicyRegistry;
+import io.medes.simulator.profile.CheckpointModel;
 import io.medes.simulator.profile.FunctionMapping;
 import io.medes.simulator.trace.AzureTrace;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class SimulatorSettings {
   private final String profile;
   private final FunctionMapping.MemorySource memorySource;
   private final ExecSource execSource;
+  private final CheckpointModel checkpoints;
   private final int sweepTrace;
   private final int sweepMinutes;
   private final int sweepNodes;
@@ -59,6 +61,22 @@ public final class SimulatorSettings {
     profile = str(c, "profile", p);
     memorySource = enumValue(FunctionMapping.MemorySource.class, c, "memory-source", p);
     execSource = enumValue(ExecSource.class, c, "exec-source", p);
+    Config k = section(c, "checkpoint");
+    long fixedMs;
+    double mbPerSecond;
+    try {
+      fixedMs = k.getDuration("fixed").toMillis();
+      mbPerSecond = k.getDouble("mb-per-second");
+    } catch (ConfigException e) {
+      throw new InvalidSettingException(p + "checkpoint", e.getMessage());
+    }
+    if (fixedMs < 0) {
+      throw new InvalidSettingException(p + "checkpoint.fixed", "must not be negative, got " + fixedMs + " ms");
+    }
+    if (!(mbPerSecond > 0) || Double.isInfinite(mbPerSecond)) {
+      throw new InvalidSettingException(p + "checkpoint.mb-per-second", "must be a positive number, got " + mbPerSecond);
+    }
+    checkpoints = new CheckpointModel(fixedMs, mbPerSecond);
     Config s = section(c, "sweep");
     String sp = p + "sweep.";
     sweepTrace = range(s, "trace", sp, 1, AzureTrace.EMBEDDED_FUNCTIONS);
@@ -213,6 +231,11 @@ public final class SimulatorSettings {
 
   public ExecSource execSource() {
     return execSource;
+  }
+
+  /** Checkpoint-time estimate for profiles without a {@code checkpoint_ms} column. */
+  public CheckpointModel checkpoints() {
+    return checkpoints;
   }
 
   public int sweepTrace() {

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class DeterminismTest {
 
   private static Experiment prepare(long seed) {
-    return Experiment.prepare(100, "", 90, seed, "", FunctionMapping.MemorySource.TRACE, SimulatorSettings.ExecSource.TRACE);
+    return Experiment.prepare(100, "", 90, seed, "", FunctionMapping.MemorySource.TRACE, SimulatorSettings.ExecSource.TRACE,
+        new io.medes.simulator.profile.CheckpointModel(200, 100));
   }
 
   @Test

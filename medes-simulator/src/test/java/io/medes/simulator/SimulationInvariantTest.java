@@ -13,8 +13,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Large random traces on small heterogeneous clusters under heavy memory pressure, every policy, with
  * the cluster state's full invariant check ({@code ClusterState.verify}) every 500 events: memory never
- * above any node's cap, every sandbox in exactly one state and index, base reference counts exact. And
- * every request served exactly once, with a latency no shorter than its execution.
+ * above any node's cap, every sandbox in exactly one state and index, base reference counts exact,
+ * reservations for starts waiting on checkpoints covered by free plus promised memory, restore slots no
+ * fewer than restores. And every request served exactly once, with a latency no shorter than its
+ * execution; at the end no reservation or restore slot is left. Medes' runs must deduplicate on eviction
+ * and make starts wait for checkpoints (the checkpoint times are random, 0 to 2.5 s).
  */
 class SimulationInvariantTest {
   private static final long MB = 1024;
@@ -29,8 +32,9 @@ class SimulationInvariantTest {
       int warm = 5 + r.nextInt(30);
       int dedup = warm + r.nextInt(500);
       long mem = (50 + r.nextInt(250)) * MB;
+      // checkpoints of 0..2.5 s: some shorter than the cold start they may save, some not
       b.function(f, r.nextInt(4), dedup + r.nextInt(3000), warm, dedup, dedup + r.nextInt(200), mem,
-          (long) (mem * r.nextDouble()));
+          (long) (mem * r.nextDouble()), r.nextInt(2_500));
     }
     FunctionCosts costs = b.build();
     int n = 25_000;
@@ -61,6 +65,14 @@ class SimulationInvariantTest {
       assertThat(res.waited()).as("%s: the bursts must actually create pressure", policy).isPositive();
       if (!PolicyRegistry.create(policy, PolicySettings.defaults(), functions).usesDedup()) {
         assertThat(res.dedupStarts()).as(policy).isZero();
+        assertThat(res.evictionDedups() + res.checkpointWaits()).as(policy).isZero();
+      } else {
+        // the runs must exercise dedup-on-evict, waiting for checkpoints, and abandoned checkpoints
+        assertThat(res.evictionDedups()).as("%s: dedup on evict", policy).isPositive();
+        assertThat(res.checkpointWaits()).as("%s: starts waiting for checkpoints", policy).isPositive();
+        assertThat(res.dedupStarts()).as(policy).isPositive();
+        assertThat(res.extendedCheckpointWaits()).as("%s: starts kept waiting by other reservations", policy).isPositive();
+        assertThat(res.abandonedCheckpoints()).as("%s: background checkpoints taken over", policy).isPositive();
       }
     }
   }

@@ -18,6 +18,8 @@ public final class Decision {
     MAKE_BASE,
     /** Retire a BASE that no dedup sandbox references (it is purged). */
     RETIRE_BASE,
+    /** Turn a BASE that no dedup sandbox references back into a plain WARM sandbox. */
+    DEMOTE_BASE,
     /** Remove the sandbox. */
     PURGE
   }
@@ -44,6 +46,10 @@ public final class Decision {
 
   public static Decision makeBase(long nextDecisionAt, String reason) {
     return new Decision(Action.MAKE_BASE, nextDecisionAt, NEVER, reason);
+  }
+
+  public static Decision demoteBase(long nextDecisionAt, String reason) {
+    return new Decision(Action.DEMOTE_BASE, nextDecisionAt, NEVER, reason);
   }
 
   public static Decision retireBase(String reason) {

@@ -27,11 +27,23 @@ public interface KeepAlivePolicy {
   Decision decide(ClusterState state, Sandbox idle, long now);
 
   /**
-   * Idle sandboxes on {@code node} to purge so that at least {@code needKib} more KiB are free, never
-   * including {@code keep} (may be null) or a base that dedup sandboxes still use; or null if even
-   * evicting every candidate would not free enough. Pure.
+   * How to make at least {@code needKib} KiB free on {@code node}: idle sandboxes to purge, and (for a
+   * policy that deduplicates) idle WARM sandboxes to deduplicate, whose memory is free once their
+   * checkpoints are done — the start waits for them. Never includes {@code keep} (may be null) or a base
+   * that dedup sandboxes still use; null if even evicting every candidate would not free enough. Pure;
+   * the order of victims and conversions is the policy's own.
    */
   EvictionPlan evict(ClusterState state, int node, long needKib, Sandbox keep, long now);
+
+  /**
+   * Like {@link #evict(ClusterState, int, long, Sandbox, long)}, for a start that may wait at most
+   * {@code maxCheckpointWaitMs} for checkpoints: no conversion in the plan may take longer. Policies that
+   * never deduplicate on eviction need not override it. Pure.
+   */
+  default EvictionPlan evict(ClusterState state, int node, long needKib, Sandbox keep, long maxCheckpointWaitMs,
+      long now) {
+    return evict(state, node, needKib, keep, now);
+  }
 
   /** Whether this policy ever asks for DEDUP or MAKE_BASE (the scheduler then considers dedup starts). */
   default boolean usesDedup() {

@@ -198,6 +198,8 @@ public final class PolicySettings {
     private final double memoryBudgetFraction;
     private final double latencyBoundFactor;
     private final long reusePeriodMs;
+    private final boolean dedupOnEvict;
+    private final double immediateDecisionPressure;
 
     Medes(Config c, String path) {
       String mode = string(c, "constraint", path + ".constraint");
@@ -227,6 +229,8 @@ public final class PolicySettings {
       }
       latencyBoundFactor = fraction(c, "latency-bound-factor", path, 1, Double.MAX_VALUE);
       reusePeriodMs = nonNegativeMillis(c, "reuse-period", path);
+      dedupOnEvict = bool(c, "dedup-on-evict", path);
+      immediateDecisionPressure = fraction(c, "immediate-decision-pressure", path, 0, 1);
     }
 
     public Constraint constraint() {
@@ -271,6 +275,16 @@ public final class PolicySettings {
 
     public long reusePeriodMs() {
       return reusePeriodMs;
+    }
+
+    /** Whether eviction deduplicates idle warm sandboxes before it purges anything. */
+    public boolean dedupOnEvict() {
+      return dedupOnEvict;
+    }
+
+    /** Memory mode: above this fraction of its node's cap, a freshly idle warm sandbox is judged at once (1 = never). */
+    public double immediateDecisionPressure() {
+      return immediateDecisionPressure;
     }
   }
 
@@ -327,6 +341,14 @@ public final class PolicySettings {
       throw new InvalidSettingException(path + "." + key, "must not be negative, got " + v + " ms");
     }
     return v;
+  }
+
+  private static boolean bool(Config c, String key, String path) {
+    try {
+      return c.getBoolean(key);
+    } catch (ConfigException e) {
+      throw new InvalidSettingException(path + "." + key, e.getMessage());
+    }
   }
 
   private static int atLeast(Config c, String key, String path, int min) {

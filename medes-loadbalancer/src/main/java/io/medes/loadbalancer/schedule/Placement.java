@@ -17,7 +17,7 @@ public final class Placement {
     WAIT
   }
 
-  private static final Placement WAIT = new Placement(Kind.WAIT, null, -1, 0, false, EvictionPlan.none());
+  private static final Placement WAIT = new Placement(Kind.WAIT, null, -1, 0, false, EvictionPlan.none(), 0);
 
   private final Kind kind;
   private final Sandbox sandbox;
@@ -25,26 +25,29 @@ public final class Placement {
   private final int startMs;
   private final boolean localBase;
   private final EvictionPlan eviction;
+  private final int checkpointWaitMs;
 
-  private Placement(Kind kind, Sandbox sandbox, int node, int startMs, boolean localBase, EvictionPlan eviction) {
+  private Placement(Kind kind, Sandbox sandbox, int node, int startMs, boolean localBase, EvictionPlan eviction,
+      int checkpointWaitMs) {
     this.kind = kind;
     this.sandbox = sandbox;
     this.node = node;
     this.startMs = startMs;
     this.localBase = localBase;
     this.eviction = eviction;
+    this.checkpointWaitMs = checkpointWaitMs;
   }
 
   static Placement warm(Sandbox s, int startMs) {
-    return new Placement(Kind.WARM, s, s.node(), startMs, false, EvictionPlan.none());
+    return new Placement(Kind.WARM, s, s.node(), startMs, false, EvictionPlan.none(), 0);
   }
 
-  static Placement dedup(Sandbox s, int startMs, boolean localBase, EvictionPlan eviction) {
-    return new Placement(Kind.DEDUP, s, s.node(), startMs, localBase, eviction);
+  static Placement dedup(Sandbox s, int startMs, boolean localBase, EvictionPlan eviction, int checkpointWaitMs) {
+    return new Placement(Kind.DEDUP, s, s.node(), startMs, localBase, eviction, checkpointWaitMs);
   }
 
-  static Placement cold(int node, int startMs, EvictionPlan eviction) {
-    return new Placement(Kind.COLD, null, node, startMs, false, eviction);
+  static Placement cold(int node, int startMs, EvictionPlan eviction, int checkpointWaitMs) {
+    return new Placement(Kind.COLD, null, node, startMs, false, eviction, checkpointWaitMs);
   }
 
   static Placement waiting() {
@@ -75,14 +78,23 @@ public final class Placement {
     return localBase;
   }
 
-  /** Idle sandboxes to purge on {@link #node()} first, to make room. */
+  /** Idle sandboxes to purge (and to deduplicate) on {@link #node()} first, to make room. */
   public EvictionPlan eviction() {
     return eviction;
+  }
+
+  /**
+   * How long the start waits for the checkpoints of the eviction plan's conversions before its memory
+   * is free (the longest of them), ms; 0 if the plan converts nothing.
+   */
+  public int checkpointWaitMs() {
+    return checkpointWaitMs;
   }
 
   @Override
   public String toString() {
     return kind + (sandbox != null ? " " + sandbox : "") + (node >= 0 ? " on node " + node : "")
-        + " start " + startMs + " ms" + (eviction.isEmpty() ? "" : ", evicting " + eviction.victims().size());
+        + " start " + startMs + " ms" + (eviction.isEmpty() ? "" : ", " + eviction)
+        + (checkpointWaitMs == 0 ? "" : " after " + checkpointWaitMs + " ms of checkpoints");
   }
 }

@@ -20,10 +20,12 @@ import java.util.List;
  *   <li>an idle WARM sandbox of f, the most recently used one (so older ones can expire), else an idle
  *       BASE of f — a warm start;</li>
  *   <li>a DEDUP sandbox of f on a node with a free restore slot and room for its warm memory (making
- *       room by the policy's eviction if needed): preferring a local base (a cheaper restore), then no
- *       eviction, then the most recently idle — a dedup start;</li>
+ *       room by the policy's eviction if needed): the shortest expected start (restore latency, local or
+ *       remote base, plus any wait for checkpoints the eviction needs), then no eviction, then the most
+ *       recently idle — a dedup start;</li>
  *   <li>a cold start on the first node, probing from f's home node, with room for f's warm memory; else
- *       the first node, same order, where the policy can evict enough idle sandboxes;</li>
+ *       the first node, same order, where the policy can make room (purging, or deduplicating and
+ *       waiting for the checkpoints);</li>
  *   <li>otherwise WAIT: every node is full of busy sandboxes.</li>
  * </ol>
  * The home node spreads functions over nodes deterministically (a multiplicative hash of f), like the
@@ -55,6 +57,12 @@ public final class Scheduler {
     if (!idleBases.isEmpty()) {
       return Placement.warm(idleBases.newest(), costs.warmMs(function));
     }
+    SandboxList checkpointing = state.sandboxes(function, SandboxState.CHECKPOINTING);
+    for (Sandbox s = checkpointing.newest(); s != null; s = checkpointing.older(s)) {
+      if (!s.checkpointPromised()) {
+        return Placement.warm(s, costs.warmMs(function)); // abandon a background checkpoint
+      }
+    }
     if (policy.usesDedup()) {
       Placement dedup = placeDedup(state, policy, function, now);
       if (dedup != null) {
@@ -69,6 +77,7 @@ public final class Scheduler {
     Sandbox best = null;
     EvictionPlan bestPlan = null;
     boolean bestLocal = false;
+    long bestCost = Long.MAX_VALUE;
     int examined = 0;
     for (Sandbox s = dedup.newest(); s != null && examined < MAX_DEDUP_CANDIDATES; s = dedup.older(s), examined++) {
       Node node = state.node(s.node());
@@ -76,16 +85,20 @@ public final class Scheduler {
         continue;
       }
       long need = state.costs().warmKib(function) - s.memoryKib();
-      EvictionPlan plan = need <= node.freeKib() ? EvictionPlan.none() : policy.evict(state, s.node(), need, s, now);
+      Sandbox base = state.sandbox(s.dedupBase());
+      boolean local = base != null && base.node() == s.node();
+      // a restore waits for checkpoints only while it still beats a cold start
+      long maxWait = state.costs().coldMs(function) - state.costs().dedupMs(function, local) - 1;
+      EvictionPlan plan = need <= node.freeKib() ? EvictionPlan.none() : policy.evict(state, s.node(), need, s, maxWait, now);
       if (plan == null) {
         continue;
       }
-      Sandbox base = state.sandbox(s.dedupBase());
-      boolean local = base != null && base.node() == s.node();
-      if (best == null || better(local, plan, bestLocal, bestPlan)) {
+      long cost = (long) state.costs().dedupMs(function, local) + checkpointWaitMs(state, plan);
+      if (best == null || cost < bestCost || (cost == bestCost && plan.isEmpty() && !bestPlan.isEmpty())) {
         best = s;
         bestPlan = plan;
         bestLocal = local;
+        bestCost = cost;
         if (local && plan.isEmpty()) {
           break;
         }
@@ -94,14 +107,17 @@ public final class Scheduler {
     if (best == null) {
       return null;
     }
-    return Placement.dedup(best, state.costs().dedupMs(function, bestLocal), bestLocal, bestPlan);
+    return Placement.dedup(best, state.costs().dedupMs(function, bestLocal), bestLocal, bestPlan,
+        checkpointWaitMs(state, bestPlan));
   }
 
-  private static boolean better(boolean local, EvictionPlan plan, boolean bestLocal, EvictionPlan bestPlan) {
-    if (local != bestLocal) {
-      return local;
+  /** How long a start waits for the plan's conversions: the longest of their checkpoints, ms. */
+  static int checkpointWaitMs(ClusterState state, EvictionPlan plan) {
+    int wait = 0;
+    for (Sandbox c : plan.conversions()) {
+      wait = Math.max(wait, state.costs().checkpointMs(c.function()));
     }
-    return plan.isEmpty() && !bestPlan.isEmpty();
+    return wait;
   }
 
   private Placement placeCold(ClusterState state, KeepAlivePolicy policy, int function, long now) {
@@ -111,7 +127,7 @@ public final class Scheduler {
     for (int i = 0; i < nodes; i++) {
       int n = (home + i) % nodes;
       if (state.node(n).freeKib() >= need) {
-        return Placement.cold(n, state.costs().coldMs(function), EvictionPlan.none());
+        return Placement.cold(n, state.costs().coldMs(function), EvictionPlan.none(), 0);
       }
     }
     for (int i = 0; i < nodes; i++) {
@@ -119,9 +135,9 @@ public final class Scheduler {
       if (state.node(n).capKib() < need) {
         continue;
       }
-      EvictionPlan plan = policy.evict(state, n, need, null, now);
+      EvictionPlan plan = policy.evict(state, n, need, null, Long.MAX_VALUE, now);
       if (plan != null) {
-        return Placement.cold(n, state.costs().coldMs(function), plan);
+        return Placement.cold(n, state.costs().coldMs(function), plan, checkpointWaitMs(state, plan));
       }
     }
     return Placement.waiting();

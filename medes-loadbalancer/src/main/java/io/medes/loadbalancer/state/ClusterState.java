@@ -15,8 +15,13 @@ import java.util.List;
  * state and one index list per dimension; a base with dependents is never purged.
  *
  * <p>Memory model: a sandbox holds its function's warm memory in every state but {@link
- * SandboxState#DEDUP} (dedup memory) and {@link SandboxState#PURGED} (none). A base holds warm memory.
- * A restore charges the full warm memory when it begins.
+ * SandboxState#DEDUP} and {@link SandboxState#RESTORE_PENDING} (dedup memory) and {@link
+ * SandboxState#PURGED} (none). A base holds warm memory. A sandbox being checkpointed keeps its warm
+ * memory until the checkpoint is done. A restore charges the full warm memory when it begins.
+ *
+ * <p>Reservations: a start that waits for checkpoints on its node to free memory holds a reservation
+ * there ({@link #reserveMemory}); every other start and restore on that node must fit beside it, so the
+ * memory freed by those checkpoints is still there when the waiting start begins.
  */
 public final class ClusterState {
   private final Node[] nodes;
@@ -111,7 +116,10 @@ public final class ClusterState {
     return Collections.unmodifiableList(basesByEnvironment.get(environment));
   }
 
-  /** DEDUP sandboxes of an environment (they all reference that environment's bases). */
+  /**
+   * Sandboxes of an environment that reference its bases while idle: DEDUP, CHECKPOINTING (about to be
+   * DEDUP) and RESTORE_PENDING (DEDUP, claimed by a waiting request).
+   */
   public int dedupCount(int environment) {
     return dedupByEnvironment[environment];
   }
@@ -170,6 +178,7 @@ public final class ClusterState {
   public long memoryKib(int function, SandboxState state) {
     switch (state) {
       case DEDUP:
+      case RESTORE_PENDING:
         return costs.dedupKib(function);
       case PURGED:
         return 0;
@@ -233,12 +242,57 @@ public final class ClusterState {
    * slot. It keeps referencing its base until the restore finishes (the base pages are read meanwhile).
    */
   public void beginRestore(Sandbox s, long now) {
-    requireState(s, SandboxState.DEDUP);
+    beginRestore(s, now, false);
+  }
+
+  /**
+   * A DEDUP or RESTORE_PENDING sandbox begins its restore. {@code slotHeld}: the restore slot was taken
+   * earlier with {@link #holdRestoreSlot} (a restore that waited for memory), so none is taken now.
+   */
+  public void beginRestore(Sandbox s, long now, boolean slotHeld) {
+    requireState(s, SandboxState.DEDUP, SandboxState.RESTORE_PENDING);
     Node n = nodes[s.node];
     long delta = costs.warmKib(s.function) - s.memoryKib;
     requireRoom(n, delta, "restore of " + s);
-    n.activeRestores++;
+    if (slotHeld) {
+      if (n.activeRestores <= 0) {
+        throw new IllegalStateException("restore of " + s + " claims a held slot but node " + n.id + " holds none");
+      }
+    } else {
+      n.activeRestores++;
+    }
     move(s, SandboxState.RESTORING, now);
+  }
+
+  /** Takes a restore slot on {@code node} for a restore that will begin later (it waits for memory). */
+  public void holdRestoreSlot(int node) {
+    nodes[node].activeRestores++;
+  }
+
+  /** Claims an idle DEDUP sandbox for a request whose restore has to wait ({@link SandboxState#RESTORE_PENDING}). */
+  public void claimForRestore(Sandbox s, long now) {
+    requireState(s, SandboxState.DEDUP);
+    move(s, SandboxState.RESTORE_PENDING, now);
+  }
+
+  /**
+   * Promises {@code kib} of {@code node}'s memory to a start that waits for checkpoints there; until
+   * {@link #releaseMemory} the node's free memory excludes it (and may be negative meanwhile).
+   */
+  public void reserveMemory(int node, long kib) {
+    if (kib < 0) {
+      throw new IllegalArgumentException("cannot reserve " + kib + " KiB on node " + node);
+    }
+    nodes[node].reservedKib += kib;
+  }
+
+  /** Gives back a reservation made with {@link #reserveMemory} (just before the waiting start charges it). */
+  public void releaseMemory(int node, long kib) {
+    Node n = nodes[node];
+    if (kib < 0 || kib > n.reservedKib) {
+      throw new IllegalStateException("cannot release " + kib + " KiB on node " + node + ": " + n.reservedKib + " reserved");
+    }
+    n.reservedKib -= kib;
   }
 
   /** The request running in {@code s} finished after {@code execMs}; the sandbox becomes idle. */
@@ -258,8 +312,29 @@ public final class ClusterState {
     stats[function].inFlight++;
   }
 
-  /** Deduplicates an idle WARM sandbox against {@code base} (same environment, a live base). */
+  /**
+   * Deduplicates an idle WARM sandbox against {@code base} at once (checkpoint time not modelled):
+   * {@link #beginDedup} and {@link #finishDedup} in one step.
+   */
   public void dedup(Sandbox s, Sandbox base, long now) {
+    beginDedup(s, base, now);
+    finishDedup(s, now);
+  }
+
+  /**
+   * An idle WARM sandbox starts being deduplicated against {@code base} (same environment, a live base):
+   * it becomes CHECKPOINTING, references the base from now on, and keeps its warm memory until
+   * {@link #finishDedup}.
+   */
+  public void beginDedup(Sandbox s, Sandbox base, long now) {
+    beginDedup(s, base, now, false);
+  }
+
+  /**
+   * As {@link #beginDedup(Sandbox, Sandbox, long)}; {@code promised}: the memory it frees is promised to
+   * a start that waits for it (an eviction's conversion), so it cannot be abandoned.
+   */
+  public void beginDedup(Sandbox s, Sandbox base, long now, boolean promised) {
     requireState(s, SandboxState.WARM);
     if (base == null || !base.base || base.state == SandboxState.PURGED) {
       throw new IllegalStateException("dedup of " + s + " needs a live base, got " + base);
@@ -269,6 +344,34 @@ public final class ClusterState {
     }
     s.dedupBase = base.id;
     base.dependents++;
+    s.checkpointPromised = promised;
+    if (promised) {
+      nodes[s.node].promisedKib += costs.warmKib(s.function) - costs.dedupKib(s.function);
+    }
+    move(s, SandboxState.CHECKPOINTING, now);
+  }
+
+  /**
+   * Abandons a background checkpoint because its sandbox is wanted for a request: the dump is cancelled,
+   * the frozen process resumes, and the sandbox is WARM again (its memory never left). A checkpoint whose
+   * memory is promised to a waiting start cannot be abandoned.
+   */
+  public void abandonDedup(Sandbox s, long now) {
+    requireState(s, SandboxState.CHECKPOINTING);
+    if (s.checkpointPromised) {
+      throw new IllegalStateException("cannot abandon the checkpoint of " + s + ": its memory is promised to a waiting start");
+    }
+    releaseBase(s);
+    move(s, SandboxState.WARM, now);
+  }
+
+  /** The checkpoint of {@code s} is done: it becomes DEDUP and its node gets warm − dedup memory back. */
+  public void finishDedup(Sandbox s, long now) {
+    requireState(s, SandboxState.CHECKPOINTING);
+    if (s.checkpointPromised) {
+      nodes[s.node].promisedKib -= costs.warmKib(s.function) - costs.dedupKib(s.function);
+      s.checkpointPromised = false;
+    }
     move(s, SandboxState.DEDUP, now);
   }
 
@@ -280,6 +383,19 @@ public final class ClusterState {
     basesByFunction[s.function]++;
     bases++;
     move(s, SandboxState.BASE, now);
+  }
+
+  /** Turns an idle BASE that no dedup sandbox references back into a plain WARM sandbox. */
+  public void demoteBase(Sandbox s, long now) {
+    requireState(s, SandboxState.BASE);
+    if (s.dependents > 0) {
+      throw new IllegalStateException("cannot demote " + s + ": " + s.dependents + " dedup sandboxes use it");
+    }
+    s.base = false;
+    basesByEnvironment.get(s.environment).remove(s);
+    basesByFunction[s.function]--;
+    bases--;
+    move(s, SandboxState.WARM, now);
   }
 
   /**
@@ -363,6 +479,28 @@ public final class ClusterState {
       if (n.usedKib > n.capKib || n.usedKib < 0) {
         throw new IllegalStateException("node " + n.id + " uses " + n.usedKib + " of " + n.capKib + " KiB");
       }
+      if (n.reservedKib < 0 || n.activeRestores < 0) {
+        throw new IllegalStateException("node " + n.id + " reserves " + n.reservedKib + " KiB and holds " + n.activeRestores + " restore slots");
+      }
+      long promised = 0;
+      SandboxList checkpointing = n.byState[SandboxState.CHECKPOINTING.ordinal()];
+      for (Sandbox x = checkpointing.oldest(); x != null; x = checkpointing.newer(x)) {
+        if (x.checkpointPromised) {
+          promised += costs.warmKib(x.function) - costs.dedupKib(x.function);
+        }
+      }
+      if (promised != n.promisedKib) {
+        throw new IllegalStateException("node " + n.id + " counts " + n.promisedKib + " KiB promised by checkpoints, found " + promised);
+      }
+      // every reservation is covered by free memory plus what the promised checkpoints will free
+      if (n.capKib - n.usedKib - n.reservedKib + n.promisedKib < 0) {
+        throw new IllegalStateException("node " + n.id + " reserves " + n.reservedKib + " KiB but only " + (n.capKib - n.usedKib)
+            + " are free and " + n.promisedKib + " promised");
+      }
+      int restoring = n.byState[SandboxState.RESTORING.ordinal()].size();
+      if (n.activeRestores < restoring) {
+        throw new IllegalStateException("node " + n.id + " counts " + n.activeRestores + " restore slots for " + restoring + " restores");
+      }
       total += sum;
     }
     if (total != usedKib) {
@@ -370,6 +508,7 @@ public final class ClusterState {
     }
     int live = 0;
     java.util.Map<Integer, Integer> dependents = new java.util.HashMap<>();
+    int[] referencing = new int[dedupByEnvironment.length];
     for (Sandbox x : byId) {
       if (x == null) {
         continue;
@@ -383,6 +522,17 @@ public final class ClusterState {
       }
       if (x.dedupBase >= 0) {
         dependents.merge(x.dedupBase, 1, Integer::sum);
+        Sandbox base = byId.get(x.dedupBase);
+        if (base == null || !base.base || base.environment != x.environment) {
+          throw new IllegalStateException(x + " references " + base + ", not a live base of its environment");
+        }
+      }
+      boolean references = referencesBase(x.state);
+      if (references != (x.dedupBase >= 0) && x.state != SandboxState.RESTORING) {
+        throw new IllegalStateException(x + " in " + x.state + " has base reference " + x.dedupBase);
+      }
+      if (references) {
+        referencing[x.environment]++;
       }
       if (x.base != basesByEnvironment.get(x.environment).contains(x)) {
         throw new IllegalStateException(x + " base flag disagrees with the base index");
@@ -390,6 +540,11 @@ public final class ClusterState {
     }
     if (live != seen.size() || live != nodeLinked) {
       throw new IllegalStateException(live + " live sandboxes, " + seen.size() + " in function lists, " + nodeLinked + " in node lists");
+    }
+    for (int e = 0; e < referencing.length; e++) {
+      if (referencing[e] != dedupByEnvironment[e]) {
+        throw new IllegalStateException("environment " + e + " counts " + dedupByEnvironment[e] + " dedup sandboxes, found " + referencing[e]);
+      }
     }
     for (Sandbox x : byId) {
       if (x != null && x.dependents != dependents.getOrDefault(x.id, 0)) {
@@ -429,7 +584,7 @@ public final class ClusterState {
     byFunction[s.function][s.state.ordinal()].append(s);
     nodes[s.node].byState[s.state.ordinal()].append(s);
     liveByState[s.state.ordinal()]++;
-    if (s.state == SandboxState.DEDUP) {
+    if (referencesBase(s.state)) {
       dedupByEnvironment[s.environment]++;
     }
   }
@@ -441,9 +596,13 @@ public final class ClusterState {
     byFunction[s.function][s.state.ordinal()].remove(s);
     nodes[s.node].byState[s.state.ordinal()].remove(s);
     liveByState[s.state.ordinal()]--;
-    if (s.state == SandboxState.DEDUP) {
+    if (referencesBase(s.state)) {
       dedupByEnvironment[s.environment]--;
     }
+  }
+
+  private static boolean referencesBase(SandboxState st) {
+    return st == SandboxState.DEDUP || st == SandboxState.CHECKPOINTING || st == SandboxState.RESTORE_PENDING;
   }
 
   private void charge(Node n, long deltaKib) {
@@ -452,9 +611,9 @@ public final class ClusterState {
   }
 
   private static void requireRoom(Node n, long needKib, String what) {
-    if (needKib > n.capKib - n.usedKib) {
+    if (needKib > n.freeKib()) {
       throw new IllegalStateException(what + " needs " + needKib + " KiB on node " + n.id + " but only "
-          + (n.capKib - n.usedKib) + " of " + n.capKib + " KiB are free");
+          + n.freeKib() + " of " + n.capKib + " KiB are free (" + n.reservedKib + " reserved)");
     }
   }
 

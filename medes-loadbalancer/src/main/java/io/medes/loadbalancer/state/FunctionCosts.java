@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * What starting and keeping a sandbox of each function costs: start latencies (cold, warm, dedup with a
- * local base, dedup with a remote base) in ms and memory (warm, dedup) in KiB, plus the function's
- * environment — the runtime and library stack whose base sandboxes its dedup sandboxes can use.
+ * local base, dedup with a remote base) in ms, memory (warm, dedup) in KiB, the time to checkpoint and
+ * deduplicate one warm sandbox in ms, plus the function's environment — the runtime and library stack whose base sandboxes its dedup sandboxes can use.
  * Immutable; build one with {@link #builder(int)}.
  */
 public final class FunctionCosts {
@@ -16,6 +16,7 @@ public final class FunctionCosts {
   private final int[] dedupRemoteMs;
   private final long[] warmKib;
   private final long[] dedupKib;
+  private final int[] checkpointMs;
   private final int environments;
 
   private FunctionCosts(Builder b) {
@@ -26,6 +27,7 @@ public final class FunctionCosts {
     this.dedupRemoteMs = b.dedupRemoteMs.clone();
     this.warmKib = b.warmKib.clone();
     this.dedupKib = b.dedupKib.clone();
+    this.checkpointMs = b.checkpointMs.clone();
     this.environments = Arrays.stream(environment).max().orElse(-1) + 1;
   }
 
@@ -66,6 +68,14 @@ public final class FunctionCosts {
     return dedupKib[function];
   }
 
+  /**
+   * How long deduplicating one idle warm sandbox takes (checkpoint, fingerprints, base lookup, patches)
+   * before its warm memory is released, ms. 0 = instantaneous (not modelled).
+   */
+  public int checkpointMs(int function) {
+    return checkpointMs[function];
+  }
+
   /** Fills per-function costs; every function must be set before {@link #build()}. */
   public static final class Builder {
     final int[] environment;
@@ -75,6 +85,7 @@ public final class FunctionCosts {
     final int[] dedupRemoteMs;
     final long[] warmKib;
     final long[] dedupKib;
+    final int[] checkpointMs;
     private final boolean[] set;
 
     Builder(int functions) {
@@ -88,12 +99,19 @@ public final class FunctionCosts {
       dedupRemoteMs = new int[functions];
       warmKib = new long[functions];
       dedupKib = new long[functions];
+      checkpointMs = new int[functions];
       set = new boolean[functions];
+    }
+
+    /** Sets one function's costs with an instantaneous checkpoint (see the 9-argument form). */
+    public Builder function(int function, int environmentId, int cold, int warm, int dedupLocal, int dedupRemote,
+        long warmMemoryKib, long dedupMemoryKib) {
+      return function(function, environmentId, cold, warm, dedupLocal, dedupRemote, warmMemoryKib, dedupMemoryKib, 0);
     }
 
     /** Sets one function's costs, validating that dedup sits between warm and cold. */
     public Builder function(int function, int environmentId, int cold, int warm, int dedupLocal, int dedupRemote,
-        long warmMemoryKib, long dedupMemoryKib) {
+        long warmMemoryKib, long dedupMemoryKib, int checkpoint) {
       String where = "function " + function;
       require(environmentId >= 0, where + ": environment must be >= 0, got " + environmentId);
       require(warm >= 0 && cold >= 0 && dedupLocal >= 0 && dedupRemote >= 0,
@@ -104,6 +122,7 @@ public final class FunctionCosts {
       require(warmMemoryKib > 0, where + ": warm memory must be > 0 KiB, got " + warmMemoryKib);
       require(dedupMemoryKib >= 0 && dedupMemoryKib <= warmMemoryKib,
           where + ": dedup memory must be within [0, warm], got " + dedupMemoryKib + " of " + warmMemoryKib);
+      require(checkpoint >= 0, where + ": checkpoint time must be >= 0 ms, got " + checkpoint);
       environment[function] = environmentId;
       coldMs[function] = cold;
       warmMs[function] = warm;
@@ -111,6 +130,7 @@ public final class FunctionCosts {
       dedupRemoteMs[function] = dedupRemote;
       warmKib[function] = warmMemoryKib;
       dedupKib[function] = dedupMemoryKib;
+      checkpointMs[function] = checkpoint;
       set[function] = true;
       return this;
     }

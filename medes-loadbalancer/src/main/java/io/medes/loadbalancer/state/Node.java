@@ -5,6 +5,8 @@ public final class Node {
   final int id;
   final long capKib;
   long usedKib;
+  long reservedKib;
+  long promisedKib;
   int activeRestores;
   final SandboxList[] byState = new SandboxList[SandboxState.COUNT];
 
@@ -31,10 +33,28 @@ public final class Node {
     return usedKib;
   }
 
+  /**
+   * Memory neither in use nor promised to a start that waits for checkpoints on this node, KiB. Negative
+   * while those checkpoints have not yet freed what was promised: nothing else can start here meanwhile.
+   */
   public long freeKib() {
-    return capKib - usedKib;
+    return capKib - usedKib - reservedKib;
   }
 
+  /** Memory promised to starts that wait for checkpoints on this node to finish, KiB. */
+  public long reservedKib() {
+    return reservedKib;
+  }
+
+  /**
+   * Memory that checkpoints under way on this node will free and that is promised to waiting starts
+   * (warm − dedup of each such CHECKPOINTING sandbox), KiB.
+   */
+  public long promisedKib() {
+    return promisedKib;
+  }
+
+  /** Restores running on this node, plus restore slots held by restores that wait for memory. */
   public int activeRestores() {
     return activeRestores;
   }

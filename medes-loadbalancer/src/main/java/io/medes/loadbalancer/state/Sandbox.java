@@ -25,6 +25,8 @@ public final class Sandbox {
   int generation;
   /** Policy-owned scratch value (Greedy-Dual keeps its priority here). */
   double priority;
+  /** While CHECKPOINTING: whether the memory the checkpoint frees is promised to a waiting start. */
+  boolean checkpointPromised;
 
   // Intrusive links: one list by (function, state), one by (node, state).
   Sandbox functionPrev;
@@ -102,6 +104,14 @@ public final class Sandbox {
 
   public double priority() {
     return priority;
+  }
+
+  /**
+   * While CHECKPOINTING: whether the memory this checkpoint frees is promised to a start waiting for it
+   * (an eviction's conversion), so it cannot be abandoned; false for a background dedup decision.
+   */
+  public boolean checkpointPromised() {
+    return checkpointPromised;
   }
 
   @Override

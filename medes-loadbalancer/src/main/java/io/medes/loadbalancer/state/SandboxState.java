@@ -6,10 +6,11 @@ package io.medes.loadbalancer.state;
  * sandbox is also in exactly one of those lists.
  *
  * <pre>
- *   (cold start) STARTING ──▶ RUNNING ──▶ WARM ──▶ DEDUP ──▶ RESTORING ──▶ RUNNING
- *                                 ▲   │      │  ╲       ╲
- *                                 │   ▼      │   ▶ BASE   ▶ PURGED
- *                                 └── BASE ◀─┘
+ *   (cold start) STARTING ──▶ RUNNING ──▶ WARM ──▶ CHECKPOINTING ──▶ DEDUP ──▶ RESTORING ──▶ RUNNING
+ *                                 ▲   │      │                      │  ╲          ▲
+ *                                 │   ▼      │                      │   ▶ PURGED  │
+ *                                 └── BASE ◀─┘                      ▼             │
+ *                                                            RESTORE_PENDING ─────┘
  * </pre>
  */
 public enum SandboxState {
@@ -25,6 +26,17 @@ public enum SandboxState {
   DEDUP,
   /** Idle base sandbox: warm, and its checkpoint pages are the reference for dedup sandboxes. */
   BASE,
+  /**
+   * Being deduplicated: checkpoint, fingerprints, base lookup and patches are under way. Holds its full
+   * warm memory until the dump is done, references its base already, and can neither serve a request nor
+   * be evicted (the container has been frozen for the dump).
+   */
+  CHECKPOINTING,
+  /**
+   * A DEDUP sandbox claimed by a request whose restore has to wait (for memory being freed by checkpoints
+   * on its node, or for a restore slot). Holds dedup memory and its base reference; not idle.
+   */
+  RESTORE_PENDING,
   /** Gone; terminal. Kept only so a stale id can be recognised. */
   PURGED;
 
@@ -45,6 +57,6 @@ public enum SandboxState {
 
   /** Whether a sandbox in this state is serving or about to serve a request. */
   public boolean isBusy() {
-    return this == STARTING || this == RESTORING || this == RUNNING;
+    return this == STARTING || this == RESTORING || this == RUNNING || this == RESTORE_PENDING;
   }
 }

@@ -9,6 +9,7 @@ import io.medes.loadbalancer.policy.KeepAlivePolicy;
 import io.medes.loadbalancer.policy.PolicyRegistry;
 import io.medes.loadbalancer.policy.PolicySettings;
 import io.medes.loadbalancer.state.ClusterState;
+import io.medes.loadbalancer.state.FunctionCosts;
 import io.medes.loadbalancer.state.Sandbox;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -106,5 +107,91 @@ class SchedulerTest {
     assertThat(Scheduler.chooseBase(state, s)).isSameAs(localBase);
     Sandbox t = idleSandbox(state, 0, 1, 0, 1_000);
     assertThat(Scheduler.chooseBase(state, t)).isSameAs(remoteBase);
+  }
+
+  @Test
+  void aColdStartWaitsForTheLongestCheckpointOfItsPlan() {
+    // one 300 MB node: base of f0, warm sandboxes of f1 (checkpoint 800 ms) and f2 (1,200 ms);
+    // f3 needs 100 MB: converting both frees 2 * 60 = 120 -> it waits for the longer checkpoint
+    FunctionCosts costs = FunctionCosts.builder(4)
+        .function(0, 0, 2_300, 15, 300, 400, 100 * MB, 40 * MB, 500)
+        .function(1, 0, 2_300, 15, 300, 400, 100 * MB, 40 * MB, 800)
+        .function(2, 0, 2_300, 15, 300, 400, 100 * MB, 40 * MB, 1_200)
+        .function(3, 0, 2_300, 15, 300, 400, 100 * MB, 40 * MB, 900)
+        .build();
+    ClusterState state = cluster(costs, 300);
+    Sandbox base = idleSandbox(state, 0, 0, 0, 2_400);
+    state.makeBase(base, 61_000);
+    Sandbox w1 = idleSandbox(state, 1, 0, 0, 3_000);
+    Sandbox w2 = idleSandbox(state, 2, 0, 0, 4_000);
+    state.recordArrival(0, 10_000);
+    Placement p = scheduler.place(state, policy("medes", 4), 3, 70_000);
+    assertThat(p.kind()).isEqualTo(Placement.Kind.COLD);
+    assertThat(p.eviction().conversions()).containsExactly(w1, w2);
+    assertThat(p.eviction().victims()).isEmpty();
+    assertThat(p.checkpointWaitMs()).isEqualTo(1_200);
+    assertThat(p.startMs()).isEqualTo(2_300);
+  }
+
+  @Test
+  void aRestoreWaitsForCheckpointsOnlyWhileItStillBeatsAColdStart() {
+    // node of 240 MB: base (f0, 100), dedup d of f1 (40), warm w of f2 (100). Restoring d needs 60 more.
+    FunctionCosts quick = costsWithCheckpointOfF2(1_900);
+    ClusterState state = cluster(quick, 240);
+    Sandbox base = idleSandbox(state, 0, 0, 0, 2_400);
+    state.makeBase(base, 61_000);
+    Sandbox d = idleSandbox(state, 1, 0, 0, 3_000);
+    state.dedup(d, base, 62_000);
+    Sandbox w = idleSandbox(state, 2, 0, 0, 4_000);
+    state.recordArrival(0, 10_000);
+    state.beginWarmStart(base, 70_000); // busy: neither a warm start for f0 nor evictable
+    // 1,900 ms of checkpoint + 300 ms restore < 2,300 ms cold -> wait for w's checkpoint
+    Placement p = scheduler.place(state, policy("medes", 3), 1, 70_000);
+    assertThat(p.kind()).isEqualTo(Placement.Kind.DEDUP);
+    assertThat(p.sandbox()).isSameAs(d);
+    assertThat(p.eviction().conversions()).containsExactly(w);
+    assertThat(p.checkpointWaitMs()).isEqualTo(1_900);
+    // 2,000 + 300 is not shorter than 2,300: purge w instead (the restore starts at once)
+    ClusterState slow = cluster(costsWithCheckpointOfF2(2_000), 240);
+    Sandbox base2 = idleSandbox(slow, 0, 0, 0, 2_400);
+    slow.makeBase(base2, 61_000);
+    Sandbox d2 = idleSandbox(slow, 1, 0, 0, 3_000);
+    slow.dedup(d2, base2, 62_000);
+    Sandbox w2 = idleSandbox(slow, 2, 0, 0, 4_000);
+    slow.recordArrival(0, 10_000);
+    slow.beginWarmStart(base2, 70_000);
+    Placement q = scheduler.place(slow, policy("medes", 3), 1, 70_000);
+    assertThat(q.kind()).isEqualTo(Placement.Kind.DEDUP);
+    assertThat(q.eviction().conversions()).isEmpty();
+    assertThat(q.eviction().victims()).containsExactly(w2);
+    assertThat(q.checkpointWaitMs()).isZero();
+  }
+
+  private static FunctionCosts costsWithCheckpointOfF2(int checkpointMs) {
+    return FunctionCosts.builder(3)
+        .function(0, 0, 2_300, 15, 300, 400, 100 * MB, 40 * MB, 500)
+        .function(1, 0, 2_300, 15, 300, 400, 100 * MB, 40 * MB, 500)
+        .function(2, 0, 2_300, 15, 300, 400, 100 * MB, 40 * MB, checkpointMs)
+        .build();
+  }
+
+  @Test
+  void aRequestTakesOverASandboxWhoseBackgroundCheckpointIsUnderWay() {
+    ClusterState state = cluster(1, 1000);
+    Sandbox base = idleSandbox(state, 0, 0, 0, 2_400);
+    state.makeBase(base, 61_000);
+    Sandbox s = idleSandbox(state, 0, 0, 0, 3_000);
+    Sandbox promised = idleSandbox(state, 0, 0, 0, 3_000);
+    state.beginWarmStart(base, 70_000);
+    state.beginDedup(promised, base, 70_000, true);
+    state.beginDedup(s, base, 70_000);
+    Placement p = scheduler.place(state, policy("medes", 1), 0, 70_500);
+    assertThat(p.kind()).isEqualTo(Placement.Kind.WARM);
+    assertThat(p.sandbox()).isSameAs(s);
+    assertThat(p.startMs()).isEqualTo(15);
+    // a checkpoint whose memory is promised to a waiting start is never taken over
+    state.abandonDedup(s, 70_500);
+    state.beginWarmStart(s, 70_500);
+    assertThat(scheduler.place(state, policy("medes", 1), 0, 70_600).kind()).isEqualTo(Placement.Kind.COLD);
   }
 }

@@ -13,9 +13,17 @@ public final class ActionProfile {
   private final double warmMemMb;
   private final double dedupMemMb;
   private final int execMs;
+  private final int checkpointMs;
 
+  /** A profile row without a measured checkpoint time. */
   public ActionProfile(String action, int coldMs, int warmMs, int dedupMs, int dedupRemoteMs, double warmMemMb,
       double dedupMemMb, int execMs) {
+    this(action, coldMs, warmMs, dedupMs, dedupRemoteMs, warmMemMb, dedupMemMb, execMs, -1);
+  }
+
+  /** {@code checkpointMs}: measured time to deduplicate a sandbox of {@code warmMemMb}, or -1 if not measured. */
+  public ActionProfile(String action, int coldMs, int warmMs, int dedupMs, int dedupRemoteMs, double warmMemMb,
+      double dedupMemMb, int execMs, int checkpointMs) {
     this.action = action;
     this.coldMs = coldMs;
     this.warmMs = warmMs;
@@ -24,6 +32,15 @@ public final class ActionProfile {
     this.warmMemMb = warmMemMb;
     this.dedupMemMb = dedupMemMb;
     this.execMs = execMs;
+    this.checkpointMs = checkpointMs;
+  }
+
+  /**
+   * Measured time to checkpoint and deduplicate one warm sandbox of this action (of {@link #warmMemMb()}),
+   * ms; -1 if the profile has no {@code checkpoint_ms} column.
+   */
+  public int checkpointMs() {
+    return checkpointMs;
   }
 
   public String action() {

@@ -24,7 +24,9 @@ import java.util.Set;
  * vanilla,2300,15,300,400,17,1.7,150
  * </pre>
  *
- * Columns may come in any order (the header names them); all eight are required. Checks: latencies
+ * Columns may come in any order (the header names them); these eight are required, and an optional
+ * {@code checkpoint_ms} gives the measured time to checkpoint and deduplicate a warm sandbox of the
+ * action (without it, {@link CheckpointModel} estimates it). Checks: latencies
  * non-negative with warm ≤ dedup ≤ dedup_remote, memory positive with dedup ≤ warm, action names unique.
  * {@code medes bench starts} writes this format; the shipped defaults are {@link #defaults()}.
  */
@@ -32,6 +34,8 @@ public final class CostProfile {
   /** The header columns, in the shipped order. */
   public static final List<String> COLUMNS = Collections.unmodifiableList(Arrays.asList(
       "action", "cold_ms", "warm_ms", "dedup_ms", "dedup_remote_ms", "warm_mem_mb", "dedup_mem_mb", "exec_ms"));
+  /** Optional columns (may be absent from the header). */
+  public static final List<String> OPTIONAL_COLUMNS = Collections.unmodifiableList(Arrays.asList("checkpoint_ms"));
   private static final String DEFAULT_RESOURCE = "/default-profile.csv";
 
   private final String source;
@@ -64,6 +68,7 @@ public final class CostProfile {
   public static CostProfile read(String source, Reader reader) {
     List<ActionProfile> actions = new ArrayList<>();
     int[] column = null;
+    int width = 0;
     Set<String> seen = new HashSet<>();
     try (BufferedReader br = new BufferedReader(reader)) {
       String line;
@@ -81,10 +86,11 @@ public final class CostProfile {
         String where = source + " line " + lineNo;
         if (column == null) {
           column = header(cells, where);
+          width = cells.length;
           continue;
         }
-        if (cells.length != COLUMNS.size()) {
-          throw new ProfileFormatException(where + ": expected " + COLUMNS.size() + " cells, got " + cells.length);
+        if (cells.length != width) {
+          throw new ProfileFormatException(where + ": expected " + width + " cells, got " + cells.length);
         }
         String name = cells[column[0]];
         if (name.isEmpty() || !seen.add(name)) {
@@ -97,6 +103,7 @@ public final class CostProfile {
         double warmMem = doubleCell(cells[column[5]], where, "warm_mem_mb");
         double dedupMem = doubleCell(cells[column[6]], where, "dedup_mem_mb");
         int exec = intCell(cells[column[7]], where, "exec_ms");
+        int checkpoint = column[8] < 0 ? -1 : intCell(cells[column[8]], where, "checkpoint_ms");
         if (!(warm <= dedup && dedup <= remote)) {
           throw new ProfileFormatException(where + ": need warm_ms <= dedup_ms <= dedup_remote_ms, got "
               + warm + ", " + dedup + ", " + remote);
@@ -105,7 +112,7 @@ public final class CostProfile {
           throw new ProfileFormatException(where + ": need 0 < warm_mem_mb and dedup_mem_mb <= warm_mem_mb, got "
               + warmMem + ", " + dedupMem);
         }
-        actions.add(new ActionProfile(name, cold, warm, dedup, remote, warmMem, dedupMem, exec));
+        actions.add(new ActionProfile(name, cold, warm, dedup, remote, warmMem, dedupMem, exec, checkpoint));
       }
     } catch (IOException e) {
       throw new ProfileFormatException("cannot read cost profile " + source + ": " + e.getMessage(), e);
@@ -117,16 +124,23 @@ public final class CostProfile {
   }
 
   private static int[] header(String[] cells, String where) {
-    int[] column = new int[COLUMNS.size()];
+    int[] column = new int[COLUMNS.size() + OPTIONAL_COLUMNS.size()];
     Arrays.fill(column, -1);
     for (int i = 0; i < cells.length; i++) {
       int k = COLUMNS.indexOf(cells[i]);
+      if (k < 0 && OPTIONAL_COLUMNS.contains(cells[i])) {
+        k = COLUMNS.size() + OPTIONAL_COLUMNS.indexOf(cells[i]);
+      }
       if (k < 0) {
-        throw new ProfileFormatException(where + ": unknown column '" + cells[i] + "', expected " + COLUMNS);
+        throw new ProfileFormatException(where + ": unknown column '" + cells[i] + "', expected " + COLUMNS
+            + " and optionally " + OPTIONAL_COLUMNS);
+      }
+      if (column[k] >= 0) {
+        throw new ProfileFormatException(where + ": column '" + cells[i] + "' appears twice");
       }
       column[k] = i;
     }
-    for (int k = 0; k < column.length; k++) {
+    for (int k = 0; k < COLUMNS.size(); k++) {
       if (column[k] < 0) {
         throw new ProfileFormatException(where + ": missing column '" + COLUMNS.get(k) + "'");
       }

@@ -13,7 +13,10 @@ import io.medes.simulator.trace.AzureTrace;
  * <p><b>Costs</b>: start latencies are the action's. Memory, in {@link MemorySource#TRACE} mode (the
  * default): warm = the function's own {@code AverageAllocatedMb} from the trace, dedup = warm times the
  * action's {@code dedup_mem_mb / warm_mem_mb}; in {@link MemorySource#PROFILE} mode both are the action's.
- * The environment of a function (whose bases it can dedup against) is its action.
+ * The environment of a function (whose bases it can dedup against) is its action. Checkpoint time: the
+ * action's measured {@code checkpoint_ms} if the profile has one (scaled by the function's warm memory
+ * over the action's in trace-memory mode: dump and patch work is per page), else the
+ * {@link CheckpointModel} estimate for the function's warm memory.
  */
 public final class FunctionMapping {
   /** Where sandbox memory comes from. */
@@ -34,16 +37,20 @@ public final class FunctionMapping {
     }
   }
 
-  /** Per-function costs for every function of the trace. */
-  public static FunctionCosts costs(AzureTrace trace, CostProfile profile, MemorySource memory) {
+  /** Per-function costs for every function of the trace, checkpoint times from the profile or {@code checkpoints}. */
+  public static FunctionCosts costs(AzureTrace trace, CostProfile profile, MemorySource memory,
+      CheckpointModel checkpoints) {
     FunctionCosts.Builder b = FunctionCosts.builder(trace.functions());
     for (int f = 0; f < trace.functions(); f++) {
       int a = actionOf(trace.functionId(f), profile.size());
       ActionProfile p = profile.action(a);
       double warmMb = memory == MemorySource.TRACE ? trace.memoryMb(f) : p.warmMemMb();
       double dedupMb = warmMb * p.dedupFraction();
+      int checkpointMs = p.checkpointMs() >= 0
+          ? (int) Math.round(p.checkpointMs() * warmMb / p.warmMemMb())
+          : checkpoints.ms(warmMb);
       b.function(f, a, p.coldMs(), p.warmMs(), p.dedupMs(), p.dedupRemoteMs(),
-          Math.round(warmMb * 1024), Math.round(dedupMb * 1024));
+          Math.round(warmMb * 1024), Math.round(dedupMb * 1024), checkpointMs);
     }
     return b.build();
   }

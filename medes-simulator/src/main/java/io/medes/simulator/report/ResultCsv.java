@@ -18,7 +18,8 @@ public final class ResultCsv {
   /** The header of the detailed companion file. */
   public static final String DETAIL_HEADER = HEADER
       + ",warm_starts,dedup_starts,dedup_remote_starts,waited,evictions,policy_purges,dedup_transitions,"
-      + "bases_made,prewarms,mean_dedup,max_dedup,mean_bases,max_bases,mean_latency_ms,wall_ms";
+      + "bases_made,prewarms,mean_dedup,max_dedup,mean_bases,max_bases,mean_latency_ms,evict_dedups,checkpoint_waits,"
+      + "extended_checkpoint_waits,abandoned_checkpoints,restore_limited_colds,max_restores_per_node,wall_ms";
 
   private ResultCsv() {}
 
@@ -40,10 +41,11 @@ public final class ResultCsv {
     List<String> lines = new ArrayList<>();
     lines.add(DETAIL_HEADER);
     for (SimulationResult r : results) {
-      lines.add(summaryRow(r) + String.format(Locale.ROOT, ",%d,%d,%d,%d,%d,%d,%d,%d,%d,%.1f,%d,%.1f,%d,%.1f,%d",
+      lines.add(summaryRow(r) + String.format(Locale.ROOT, ",%d,%d,%d,%d,%d,%d,%d,%d,%d,%.1f,%d,%.1f,%d,%.1f,%d,%d,%d,%d,%d,%d,%d",
           r.warmStarts(), r.dedupStarts(), r.dedupStartsRemote(), r.waited(), r.evictions(), r.policyPurges(),
           r.dedupTransitions(), r.basesMade(), r.prewarms(), r.meanDedup(), r.maxDedup(), r.meanBases(), r.maxBases(),
-          r.meanLatencyMs(), r.wallMs()));
+          r.meanLatencyMs(), r.evictionDedups(), r.checkpointWaits(),
+          r.extendedCheckpointWaits(), r.abandonedCheckpoints(), r.restoreLimitedColdStarts(), r.maxActiveRestores(), r.wallMs()));
     }
     return lines;
   }
