@@ -145,6 +145,13 @@ public record InvokerSettings(
         checkpointTimeout, restoreTimeout, dockerTimeout);
   }
 
+  /** The same settings with other bounds for restores and Docker API calls (tests of hanging restores). */
+  public InvokerSettings withRestoreTimeouts(Duration restore, Duration docker) {
+    return new InvokerSettings(backend, checkpointRoot, runRoot, rootfsCache, dockerHost, actionPort, runcBinary,
+        runcStateRoot, criuBinary, cgroupParent, pidsLimit, bridge, subnet, commandTimeout, initTimeout,
+        checkpointTimeout, restore, docker);
+  }
+
   /** Fails with a message naming the missing piece if an external binary the backend needs is absent. */
   public void requireBinaries() {
     if (backend == Backend.RUNC) {

@@ -43,9 +43,14 @@ public final class OpenConnections {
 
   /** Process-owned TCP sockets that are not listening, in the network namespace of {@code pid}. */
   public static int count(long pid) {
+    return count(Path.of("/proc", Long.toString(pid), "net"));
+  }
+
+  /** Process-owned non-listening TCP sockets listed in {@code netDir}'s {@code tcp} and {@code tcp6}. */
+  static int count(Path netDir) {
     int open = 0;
     for (String table : List.of("tcp", "tcp6")) {
-      Path file = Path.of("/proc", Long.toString(pid), "net", table);
+      Path file = netDir.resolve(table);
       try {
         List<String> lines = Files.readAllLines(file);
         for (int i = 1; i < lines.size(); i++) {
@@ -54,9 +59,9 @@ public final class OpenConnections {
           if (f.length > 9 && !f[3].equals(LISTEN) && !f[9].equals("0")) open++;
         }
       } catch (NoSuchFileException e) {
-        return 0;
+        // no IPv6 table, or the process is gone: nothing of it to wait for
       } catch (IOException e) {
-        return 0;
+        return open;
       }
     }
     return open;

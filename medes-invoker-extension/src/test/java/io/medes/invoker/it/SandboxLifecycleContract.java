@@ -201,13 +201,32 @@ abstract class SandboxLifecycleContract {
   }
 
   @Test
-  void truncatedPagesImageFailsTheRestoreCleanly() throws Exception {
+  void truncatedPagesImageIsRefusedBeforeCriuRuns() throws Exception {
     restoreOfCorruptedImageFailsCleanly(new PlainCriuSnapshotStore(), imageDir -> {
       Path pages = onlyFile(imageDir, "pages-");
       try (RandomAccessFile f = new RandomAccessFile(pages.toFile(), "rw")) {
         f.setLength(f.length() / 2);
       }
     });
+  }
+
+  @Test
+  void truncatedPagesHandedToCriuUncheckedFailOrAreKilledAtTheRestoreTimeout() throws Exception {
+    // CRIU 4.2.1 may spin forever on a short pages image; the backend's restore timeout must end it.
+    InvokerSettings bounded = settings.withRestoreTimeouts(Duration.ofSeconds(8), Duration.ofSeconds(8));
+    try (SandboxRuntime boundedRuntime = SandboxRuntimes.create(bounded)) {
+      SandboxStateMachine m = machine(boundedRuntime, new UncheckedStore());
+      ManagedSandbox s = warmSandbox(m);
+      InetSocketAddress endpoint = s.handle().endpoint();
+      m.deduplicate(s);
+      Path pages = onlyFile(s.snapshot().imageDir(), "pages-");
+      try (RandomAccessFile f = new RandomAccessFile(pages.toFile(), "rw")) {
+        f.setLength(f.length() / 3);
+      }
+      assertThatThrownBy(() -> m.restore(s)).isInstanceOf(SandboxLostException.class);
+      assertPurged(s, endpoint);
+      coldStartServes(m);
+    }
   }
 
   @Test
