@@ -123,6 +123,16 @@ public final class RealSandboxes {
     return out;
   }
 
+  /** runc state directories of sandboxes whose id starts with the prefix. */
+  public static List<String> leftoverRuncState(Path runcRoot, String prefix) throws IOException {
+    List<String> out = new ArrayList<>();
+    if (!Files.isDirectory(runcRoot)) return out;
+    try (var s = Files.list(runcRoot)) {
+      s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).forEach(out::add);
+    }
+    return out;
+  }
+
   /** Docker containers carrying the sandbox label with a value starting with the prefix. */
   public static List<String> leftoverContainers(String prefix) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("docker", "ps", "-a", "--filter", "label=io.medes.sandbox", "--format", "{{.Names}}")

@@ -70,6 +70,8 @@ abstract class SandboxLifecycleContract {
     runtime.close();
     assertThat(RealSandboxes.leftoverNamespaces(prefix)).as("network namespaces left behind").isEmpty();
     assertThat(RealSandboxes.leftoverMounts(root)).as("mounts left behind").isEmpty();
+    assertThat(RealSandboxes.leftoverMounts(settings.runcStateRoot().resolve(prefix))).as("runc mounts left behind").isEmpty();
+    assertThat(RealSandboxes.leftoverRuncState(settings.runcStateRoot(), prefix)).as("runc state left behind").isEmpty();
     assertThat(RealSandboxes.leftoverContainers(prefix)).as("docker containers left behind").isEmpty();
     PlainCriuSnapshotStore.deleteRecursively(root);
   }

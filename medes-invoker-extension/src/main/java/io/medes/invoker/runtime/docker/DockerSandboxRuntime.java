@@ -75,6 +75,21 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
 
   @Override
   public SandboxHandle create(SandboxSpec spec) throws SandboxRuntimeException {
+    String id = createContainer(spec);
+    try {
+      engine.timed("start sandbox " + spec.sandboxId(), () -> engine.client().startContainerCmd(id).exec());
+      return handle(spec, id);
+    } catch (SandboxRuntimeException e) {
+      destroy(spec);
+      throw e;
+    } catch (RuntimeException e) {
+      destroy(spec);
+      throw new SandboxRuntimeException("cannot start sandbox " + spec.sandboxId() + " from " + spec.image(), e);
+    }
+  }
+
+  /** Creates (does not start) the sandbox's container: OpenWhisk's limits, bridge network. */
+  private String createContainer(SandboxSpec spec) throws SandboxRuntimeException {
     long limit = (long) spec.memoryLimitMb() * 1024 * 1024;
     List<String> env = new ArrayList<>();
     spec.environment().forEach((k, v) -> env.add(k + "=" + v));
@@ -85,7 +100,6 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         .withPidsLimit(1024L)
         .withUlimits(List.of(new Ulimit("nofile", 1024L, 1024L)))
         .withCapDrop(Capability.NET_RAW, Capability.NET_ADMIN);
-    String id = null;
     try {
       CreateContainerResponse created = engine.timed("create sandbox " + spec.sandboxId(), () -> engine.client().createContainerCmd(spec.image())
           .withName(containerName(spec))
@@ -93,26 +107,18 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
           .withLabels(Map.of(LABEL, spec.sandboxId()))
           .withHostConfig(host)
           .exec());
-      id = created.getId();
-      containers.put(spec.sandboxId(), id);
-      String started = id;
-      engine.timed("start sandbox " + spec.sandboxId(), () -> engine.client().startContainerCmd(started).exec());
-      return handle(spec, id);
+      containers.put(spec.sandboxId(), created.getId());
+      return created.getId();
     } catch (NotFoundException e) {
-      destroy(spec);
       throw new SandboxRuntimeException("cannot create sandbox " + spec.sandboxId() + ": image " + spec.image() + " not found", e);
-    } catch (SandboxRuntimeException e) {
-      destroy(spec);
-      throw e;
     } catch (RuntimeException e) {
-      destroy(spec);
       throw new SandboxRuntimeException("cannot create sandbox " + spec.sandboxId() + " from " + spec.image(), e);
     }
   }
 
   @Override
   public void pause(SandboxHandle sandbox) throws SandboxRuntimeException {
-    OpenConnections.awaitClosed(sandbox.rootPid(), QUIESCE);
+    OpenConnections.awaitClosed(memory.cgroupProcesses(sandbox.rootPid()), QUIESCE);
     try {
       engine.timed("pause " + sandbox.spec().sandboxId(), () -> engine.client().pauseContainerCmd(sandbox.backendId()).exec());
     } catch (RuntimeException e) {
@@ -143,14 +149,21 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     } finally {
       PlainCriuSnapshotStore.deleteRecursively(dockerCopy);
     }
+    if (!leaveRunning) {
+      // The exited container is of no use: Docker 20.10 cannot start the same container from a checkpoint
+      // twice ("failed to upload checkpoint to containerd: commit failed: content ... already exists",
+      // moby/moby#42900), so every restore gets a fresh container. Removing it now keeps that work off
+      // the restore path.
+      containers.remove(sandbox.spec().sandboxId());
+      removeContainer(sandbox.spec(), id);
+    }
   }
 
   @Override
   public SandboxHandle restore(SandboxSpec spec, Path imageDir) throws SandboxRuntimeException {
-    String id = containers.get(spec.sandboxId());
-    if (id == null) {
-      throw new SandboxRuntimeException("sandbox " + spec.sandboxId() + " has no stopped container to restore into");
-    }
+    String stale = containers.remove(spec.sandboxId());
+    if (stale != null) removeContainer(spec, stale);
+    String id = createContainer(spec);
     String name = "medes-restore-" + sequence.incrementAndGet();
     Path dockerCopy = dockerRoot.resolve("containers").resolve(id).resolve("checkpoints").resolve(name);
     try {
@@ -171,14 +184,17 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
   @Override
   public void destroy(SandboxSpec spec) {
     String id = containers.remove(spec.sandboxId());
-    String target = id != null ? id : containerName(spec);
-    if (id != null) killContainerProcesses(id);
+    removeContainer(spec, id != null ? id : containerName(spec));
+  }
+
+  private void removeContainer(SandboxSpec spec, String idOrName) {
+    killContainerProcesses(idOrName);
     try {
-      engine.timed("remove sandbox " + spec.sandboxId(), () -> engine.client().removeContainerCmd(target).withForce(true).withRemoveVolumes(true).exec());
+      engine.timed("remove sandbox " + spec.sandboxId(), () -> engine.client().removeContainerCmd(idOrName).withForce(true).withRemoveVolumes(true).exec());
     } catch (NotFoundException gone) {
       // already removed
     } catch (SandboxRuntimeException | RuntimeException e) {
-      log.warn("cannot remove container {} of sandbox {}", target, spec.sandboxId(), e);
+      log.warn("cannot remove container {} of sandbox {}", idOrName, spec.sandboxId(), e);
     }
   }
 

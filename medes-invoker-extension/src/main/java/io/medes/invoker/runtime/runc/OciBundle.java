@@ -56,6 +56,9 @@ final class OciBundle {
     process.put("noNewPrivileges", true);
 
     root.putObject("root").put("path", rootfs.toString()).put("readonly", false);
+    // runc hands this file to CRIU as its configuration (it overrides runc's RPC options). The backend
+    // writes it only around a restore: see RuncSandboxRuntime#restore.
+    root.putObject("annotations").put("org.criu.config", criuConfig(rootfs.getParent()).toString());
     root.put("hostname", "sandbox");
 
     ArrayNode mounts = root.putArray("mounts");
@@ -83,6 +86,11 @@ final class OciBundle {
     ArrayNode readOnly = linux.putArray("readonlyPaths");
     READ_ONLY.forEach(readOnly::add);
     return root;
+  }
+
+  /** Where a sandbox's CRIU configuration file goes (inside its bundle directory). */
+  static Path criuConfig(Path bundle) {
+    return bundle.resolve("criu.conf");
   }
 
   static void write(ObjectNode config, Path file) throws IOException {
