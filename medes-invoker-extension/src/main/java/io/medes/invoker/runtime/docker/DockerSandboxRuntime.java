@@ -149,26 +149,19 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     } finally {
       PlainCriuSnapshotStore.deleteRecursively(dockerCopy);
     }
-    if (!leaveRunning) {
-      // The exited container is of no use: Docker 20.10 cannot start the same container from a checkpoint
-      // twice ("failed to upload checkpoint to containerd: commit failed: content ... already exists",
-      // moby/moby#42900), so every restore gets a fresh container. Removing it now keeps that work off
-      // the restore path.
-      containers.remove(sandbox.spec().sandboxId());
-      removeContainer(sandbox.spec(), id);
-    }
   }
 
   @Override
   public SandboxHandle restore(SandboxSpec spec, Path imageDir) throws SandboxRuntimeException {
-    String stale = containers.remove(spec.sandboxId());
-    if (stale != null) removeContainer(spec, stale);
-    String id = createContainer(spec);
+    // The container the checkpoint exited stays (stopped) and is started again from the image; after an
+    // invoker restart there is none and a new one of the same configuration is created.
+    String known = containers.get(spec.sandboxId());
+    String id = known != null ? known : createContainer(spec);
     String name = "medes-restore-" + sequence.incrementAndGet();
     Path dockerCopy = dockerRoot.resolve("containers").resolve(id).resolve("checkpoints").resolve(name);
     try {
       copyDirectory(imageDir, dockerCopy);
-      engine.call(Method.POST, "/containers/" + id + "/start?checkpoint=" + name, null, "restore of sandbox " + spec.sandboxId());
+      startFromCheckpoint(spec, id, name);
       return handle(spec, id);
     } catch (IOException e) {
       destroy(spec);
@@ -178,6 +171,30 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
       throw e;
     } finally {
       PlainCriuSnapshotStore.deleteRecursively(dockerCopy);
+    }
+  }
+
+  /**
+   * {@code POST /containers/{id}/start?checkpoint=name}, retried while Docker 20.10 reports its content-store
+   * race: a restore shortly after another one fails with "failed to upload checkpoint to containerd: commit
+   * failed: content sha256:... already exists" (moby/moby#42900) and succeeds about a second later.
+   */
+  private void startFromCheckpoint(SandboxSpec spec, String id, String name) throws SandboxRuntimeException {
+    long deadline = System.nanoTime() + settings.restoreTimeout().toNanos();
+    while (true) {
+      try {
+        engine.call(Method.POST, "/containers/" + id + "/start?checkpoint=" + name, null, "restore of sandbox " + spec.sandboxId());
+        return;
+      } catch (SandboxRuntimeException e) {
+        if (!String.valueOf(e.getMessage()).contains("already exists") || System.nanoTime() > deadline) throw e;
+        log.debug("restore of {} hit Docker's checkpoint content race; retrying", spec.sandboxId());
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
   }
 
