@@ -48,9 +48,9 @@ final class BenchCommand implements Runnable {
       name = "starts",
       mixinStandardHelpOptions = true,
       description = {
-        "Start latency (request to first successful /run) and state memory of every sample action on every",
-        "backend: cold start, warm start (unpause), dedup start (restore through --store) and plain CRIU restore.",
-        "Writes p50/p95 per action and backend, the raw samples, and a cost profile for `medes simulate --profile`."
+        "Start latency (request to first successful /run) and state memory of every sample action on every backend: "
+            + "cold start, warm start (unpause), dedup start (restore through --store) and plain CRIU restore.",
+        "Writes p50/p95 per action and backend, every sample, and a cost profile for `medes simulate --profile`."
       })
   static final class Starts implements Callable<Integer> {
     @Option(names = "--backend", split = ",", description = "Backends to measure (default: ${DEFAULT-VALUE}).", defaultValue = "runc,docker")
@@ -85,6 +85,9 @@ final class BenchCommand implements Runnable {
     @Option(names = "--profile-out", description = "Cost profile for the simulator (default: ${DEFAULT-VALUE}).", defaultValue = "docs/results/starts-profile.csv")
     Path profileOut;
 
+    @Option(names = "--markdown-out", description = "Tables for docs (default: ${DEFAULT-VALUE}).", defaultValue = "docs/results/starts.md")
+    Path markdownOut;
+
     @Option(names = "--profile-backend", description = "Backend whose numbers go into the profile (default: ${DEFAULT-VALUE}).", defaultValue = "runc")
     InvokerSettings.Backend profileBackend;
 
@@ -111,14 +114,15 @@ final class BenchCommand implements Runnable {
           }
         }
       }
-      String command = "medes bench starts " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+      String command = "medes " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
       writeSummary(results, command);
       writeSamples(results, command);
       writeProfile(results, command);
+      writeMarkdown(results, command);
       for (StartMeasurements m : results) {
         for (String f : m.failures) log.println("FAILED " + m.action + "/" + m.backend + " " + f);
       }
-      spec.commandLine().getOut().println("wrote " + out + ", " + samplesOut + ", " + profileOut);
+      spec.commandLine().getOut().println("wrote " + out + ", " + samplesOut + ", " + profileOut + ", " + markdownOut);
       return results.stream().allMatch(m -> m.failures.isEmpty()) ? 0 : 1;
     }
 
@@ -157,7 +161,9 @@ final class BenchCommand implements Runnable {
     private void writeSamples(List<StartMeasurements> results, String command) throws IOException {
       StringBuilder csv = new StringBuilder();
       csv.append("# ").append(command).append(" at ").append(Instant.now()).append("; dedup store: ").append(store).append('\n');
-      csv.append("# kind: cold|warm|dedup|criu|exec in ms; warm_mem|warm_rss|dedup_mem|criu_image in bytes\n");
+      csv.append("# kind: cold|warm|dedup|criu = request to first successful /run, exec = one /run on a running sandbox,\n");
+      csv.append("# *_setup = the start step alone without its /run (create+/init, resume, rebuild+restore, restore), all in ms;\n");
+      csv.append("# warm_mem|warm_rss|dedup_mem|criu_image in bytes\n");
       csv.append("action,backend,kind,rep,value\n");
       for (StartMeasurements m : results) {
         samples(csv, m, "cold", m.cold);
@@ -165,6 +171,10 @@ final class BenchCommand implements Runnable {
         samples(csv, m, "dedup", m.dedup);
         samples(csv, m, "criu", m.criu);
         samples(csv, m, "exec", m.exec);
+        samples(csv, m, "cold_setup", m.coldSetup);
+        samples(csv, m, "warm_setup", m.warmSetup);
+        samples(csv, m, "dedup_setup", m.dedupSetup);
+        samples(csv, m, "criu_setup", m.criuSetup);
         samples(csv, m, "warm_mem", m.warmMemory);
         samples(csv, m, "warm_rss", m.warmRss);
         samples(csv, m, "dedup_mem", m.dedupMemory);
@@ -175,22 +185,24 @@ final class BenchCommand implements Runnable {
 
     /**
      * The simulator's cost profile: start costs without the action's own execution (which it adds from
-     * exec_ms), memory in MB. dedup_remote_ms is not measured here (no second node): dedup_ms + 100 ms.
+     * exec_ms) — the p50 of each start step measured alone — memory in MB. dedup_remote_ms is not measured
+     * here (no second node): dedup_ms + 100 ms.
      */
     private void writeProfile(List<StartMeasurements> results, String command) throws IOException {
       StringBuilder csv = new StringBuilder();
       csv.append("# Measured by: ").append(command).append(" at ").append(Instant.now()).append('\n');
       csv.append("# Backend ").append(profileBackend.configName()).append(", dedup store ").append(store)
-          .append(". *_ms = p50 start latency minus p50 exec_ms (one /run on a running sandbox), at least 0.\n");
+          .append(". cold/warm/dedup_ms = p50 of the start step alone (create+/init, resume, rebuild+restore),\n");
+      csv.append("# without its /run; exec_ms = p50 of one /run on a running sandbox.\n");
       csv.append("# dedup_remote_ms is NOT measured (single node): dedup_ms + 100. warm_mem_mb = PSS of the paused sandbox +\n");
       csv.append("# its tmpfs writable layer; dedup_mem_mb = stored snapshot + writable layer (capped at warm_mem_mb).\n");
       csv.append("action,cold_ms,warm_ms,dedup_ms,dedup_remote_ms,warm_mem_mb,dedup_mem_mb,exec_ms\n");
       for (StartMeasurements m : results) {
         if (!m.backend.equals(profileBackend.configName()) || m.cold.isEmpty()) continue;
         double exec = StartMeasurements.percentile(m.exec, 50);
-        long cold = Math.round(Math.max(0, StartMeasurements.percentile(m.cold, 50) - exec));
-        long warm = Math.round(Math.max(0, StartMeasurements.percentile(m.warm, 50) - exec));
-        long dedup = Math.max(warm, Math.round(Math.max(0, StartMeasurements.percentile(m.dedup, 50) - exec)));
+        long cold = Math.round(StartMeasurements.percentile(m.coldSetup, 50));
+        long warm = Math.round(StartMeasurements.percentile(m.warmSetup, 50));
+        long dedup = Math.max(warm, Math.round(StartMeasurements.percentile(m.dedupSetup, 50)));
         double warmMb = StartMeasurements.percentile(m.warmMemory, 50) / 1048576.0;
         double dedupMb = Math.min(warmMb, StartMeasurements.percentile(m.dedupMemory, 50) / 1048576.0);
         csv.append(m.action).append(',').append(cold).append(',').append(warm).append(',').append(dedup).append(',')
@@ -198,6 +210,40 @@ final class BenchCommand implements Runnable {
             .append(String.format(Locale.ROOT, "%.2f", dedupMb)).append(',').append(Math.round(exec)).append('\n');
       }
       write(profileOut, csv.toString());
+    }
+
+    private void writeMarkdown(List<StartMeasurements> results, String command) throws IOException {
+      StringBuilder md = new StringBuilder();
+      md.append("# Start latency and state memory per action and backend\n\n");
+      md.append("Produced by `").append(command).append("` at ").append(Instant.now()).append(" (dedup store `").append(store)
+          .append("`, ").append(reps).append(" repetitions, each with a fresh sandbox). Raw samples: `")
+          .append(samplesOut.getFileName()).append("`.\n\n");
+      md.append("Latencies in ms, p50 unless noted. *request→response*: from the request to the first successful `/run`, ")
+          .append("the action's execution included; *step*: the start step alone (create + `/init`, resume, rebuild + restore); ")
+          .append("*exec*: one `/run` on a running sandbox. Memory in MiB: warm = PSS of the paused processes + tmpfs ")
+          .append("writable layer; dedup = stored snapshot + writable layer (no processes).\n");
+      for (InvokerSettings.Backend backend : backends) {
+        md.append("\n## ").append(backend.configName()).append("\n\n");
+        md.append("| action | cold | cold p95 | warm | dedup | dedup p95 | CRIU | exec | cold step | warm step | dedup step | CRIU step | warm MiB | dedup MiB | dedup/warm | failed |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (StartMeasurements m : results) {
+          if (!m.backend.equals(backend.configName())) continue;
+          double warmMb = StartMeasurements.percentile(m.warmMemory, 50) / 1048576.0;
+          double dedupMb = StartMeasurements.percentile(m.dedupMemory, 50) / 1048576.0;
+          md.append("| ").append(m.action);
+          for (double v : new double[] {
+              StartMeasurements.percentile(m.cold, 50), StartMeasurements.percentile(m.cold, 95),
+              StartMeasurements.percentile(m.warm, 50), StartMeasurements.percentile(m.dedup, 50),
+              StartMeasurements.percentile(m.dedup, 95), StartMeasurements.percentile(m.criu, 50),
+              StartMeasurements.percentile(m.exec, 50), StartMeasurements.percentile(m.coldSetup, 50),
+              StartMeasurements.percentile(m.warmSetup, 50), StartMeasurements.percentile(m.dedupSetup, 50),
+              StartMeasurements.percentile(m.criuSetup, 50)}) {
+            md.append(" | ").append(Double.isNaN(v) ? "" : String.format(Locale.ROOT, v < 10 ? "%.1f" : "%.0f", v));
+          }
+          md.append(String.format(Locale.ROOT, " | %.1f | %.1f | %.2f | %d |%n", warmMb, dedupMb, dedupMb / warmMb, m.failures.size()));
+        }
+      }
+      write(markdownOut, md.toString());
     }
 
     private static void samples(StringBuilder csv, StartMeasurements m, String kind, List<? extends Number> values) {

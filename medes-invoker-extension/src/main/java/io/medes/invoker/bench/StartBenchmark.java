@@ -52,6 +52,7 @@ public final class StartBenchmark {
       try {
         long t0 = System.nanoTime();
         s = underTest.coldStart(spec, initValue(action));
+        m.coldSetup.add(ms(t0));
         runChecked(underTest, s, action);
         m.cold.add(ms(t0));
         t0 = System.nanoTime();
@@ -64,6 +65,7 @@ public final class StartBenchmark {
         m.warmRss.add(warm.rssBytes());
         t0 = System.nanoTime();
         underTest.wake(s);
+        m.warmSetup.add(ms(t0));
         runChecked(underTest, s, action);
         m.warm.add(ms(t0));
         underTest.park(s);
@@ -72,6 +74,7 @@ public final class StartBenchmark {
         m.dedupMemory.add(underTest.memory(s).totalBytes());
         t0 = System.nanoTime();
         underTest.restore(s);
+        m.dedupSetup.add(ms(t0));
         runChecked(underTest, s, action);
         m.dedup.add(ms(t0));
         underTest.park(s);
@@ -80,6 +83,7 @@ public final class StartBenchmark {
         m.criuImage.add(s.snapshot().stateBytes());
         t0 = System.nanoTime();
         plainCriu.restore(s);
+        m.criuSetup.add(ms(t0));
         runChecked(plainCriu, s, action);
         m.criu.add(ms(t0));
         progress.accept(String.format("%s/%s rep %d: cold %.0f ms, warm %.1f ms, dedup %.0f ms, criu %.0f ms, warm %.1f MiB, dedup %.1f MiB",

@@ -16,6 +16,11 @@ public final class StartMeasurements {
   public final List<Double> warm = new ArrayList<>();
   public final List<Double> dedup = new ArrayList<>();
   public final List<Double> criu = new ArrayList<>();
+  /** The start alone, without the /run: create + /init, resume, rebuild + restore, plain restore. */
+  public final List<Double> coldSetup = new ArrayList<>();
+  public final List<Double> warmSetup = new ArrayList<>();
+  public final List<Double> dedupSetup = new ArrayList<>();
+  public final List<Double> criuSetup = new ArrayList<>();
   /** One /run on a running sandbox: the action's own execution plus the HTTP round trip. */
   public final List<Double> exec = new ArrayList<>();
   /** Warm state: PSS of the paused processes plus their tmpfs writable layer. */
