@@ -39,17 +39,16 @@ public final class RealSandboxes {
 
   /**
    * The Python runtime image: {@code -Dmedes.test.image} or {@code MEDES_TEST_IMAGE}, else
-   * {@code medes/python3-action:latest} (built by scripts/setup), else the minimal
-   * {@code medes-test/python3-mini:latest}.
+   * {@code medes/python3-action:latest} (built by scripts/setup).
    */
   public static String pythonImage() {
     String configured = System.getProperty("medes.test.image", System.getenv("MEDES_TEST_IMAGE"));
-    if (configured != null && !configured.isBlank()) return configured;
-    for (String candidate : List.of("medes/python3-action:latest", "medes-test/python3-mini:latest")) {
-      if (imageExists(candidate)) return candidate;
+    String image = configured != null && !configured.isBlank() ? configured : "medes/python3-action:latest";
+    if (!imageExists(image)) {
+      throw new IllegalStateException("runtime image " + image + " is not in the local Docker engine: run scripts/setup "
+          + "(builds medes/python3-action) or set -Dmedes.test.image");
     }
-    throw new IllegalStateException("no Python action runtime image in the local Docker engine: run scripts/setup "
-        + "(builds medes/python3-action) or set -Dmedes.test.image");
+    return image;
   }
 
   static boolean imageExists(String image) {

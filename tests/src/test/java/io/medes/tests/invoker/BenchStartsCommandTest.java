@@ -22,15 +22,16 @@ import picocli.CommandLine;
 class BenchStartsCommandTest {
   @TempDir Path dir;
 
+  /** {@code -Dmedes.test.image} / {@code MEDES_TEST_IMAGE}, else scripts/setup's {@code medes/python3-action:latest}. */
   private static String pythonImage() throws Exception {
     String configured = System.getProperty("medes.test.image", System.getenv("MEDES_TEST_IMAGE"));
-    if (configured != null && !configured.isBlank()) return configured;
-    for (String candidate : List.of("medes/python3-action:latest", "medes-test/python3-mini:latest")) {
-      Process p = new ProcessBuilder("docker", "image", "inspect", candidate).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) return candidate;
+    String image = configured != null && !configured.isBlank() ? configured : "medes/python3-action:latest";
+    Process p = new ProcessBuilder("docker", "image", "inspect", image).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (!(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0)) {
+      throw new IllegalStateException("runtime image " + image + " missing: run scripts/setup or set -Dmedes.test.image");
     }
-    throw new IllegalStateException("no Python action runtime image: run scripts/setup or set -Dmedes.test.image");
+    return image;
   }
 
   @Test
