@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ConfigCommand.class,
       SimulateCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class MedesCommand implements Runnable {

@@ -38,6 +38,14 @@ public interface SandboxRuntime extends AutoCloseable {
   /** Measured memory of a running or paused sandbox's processes. */
   MemoryUsage memory(SandboxHandle sandbox) throws SandboxRuntimeException;
 
+  /**
+   * Bytes the backend keeps on memory-backed storage for a sandbox besides its processes and its
+   * checkpoint (e.g. the runc backend's tmpfs writable layer, kept while the sandbox is checkpointed).
+   */
+  default long retainedBytes(SandboxSpec spec) {
+    return 0;
+  }
+
   @Override
   default void close() {}
 }

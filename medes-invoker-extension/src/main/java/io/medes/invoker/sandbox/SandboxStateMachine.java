@@ -228,7 +228,7 @@ public final class SandboxStateMachine {
     synchronized (sandbox) {
       switch (sandbox.state()) {
         case DEDUP:
-          return new MemoryUsage(0, 0, sandbox.snapshot().stateBytes());
+          return new MemoryUsage(0, 0, sandbox.snapshot().stateBytes() + runtime.retainedBytes(sandbox.spec()));
         case PURGED:
           return MemoryUsage.NONE;
         default:

@@ -1,0 +1,11 @@
+package io.medes.invoker.it;
+
+import io.medes.invoker.runtime.InvokerSettings;
+
+/** The state machine's transitions and failure paths on the Docker backend. */
+class DockerSandboxLifecycleTest extends SandboxLifecycleContract {
+  @Override
+  InvokerSettings.Backend backend() {
+    return InvokerSettings.Backend.DOCKER;
+  }
+}
