@@ -15,22 +15,46 @@ public final class PageDigests {
 
   private final int pageCount;
   private final int chunksPerPage;
+  private final boolean maskPointers;
   private final long[] hashes;
   private final long[] fingerprints;
   /** -1 for a zero page, else the number of fingerprints. */
   private final byte[] fingerprintCount;
 
-  private PageDigests(int pageCount, int chunksPerPage) {
+  private PageDigests(int pageCount, int chunksPerPage, boolean maskPointers) {
+    this(pageCount, chunksPerPage, maskPointers, new long[2 * pageCount], new long[pageCount * chunksPerPage],
+        new byte[pageCount]);
+  }
+
+  private PageDigests(int pageCount, int chunksPerPage, boolean maskPointers, long[] hashes, long[] fingerprints,
+      byte[] fingerprintCount) {
     this.pageCount = pageCount;
     this.chunksPerPage = chunksPerPage;
-    this.hashes = new long[2 * pageCount];
-    this.fingerprints = new long[pageCount * chunksPerPage];
-    this.fingerprintCount = new byte[pageCount];
+    this.maskPointers = maskPointers;
+    this.hashes = hashes;
+    this.fingerprints = fingerprints;
+    this.fingerprintCount = fingerprintCount;
+  }
+
+  /**
+   * Digests rebuilt from their flat arrays (for manifests read from disk): {@code hashes} two longs per
+   * page, {@code fingerprints} {@code chunksPerPage} per page, {@code fingerprintCount} -1 for zero pages.
+   */
+  public static PageDigests of(int chunksPerPage, boolean maskPointers, long[] hashes, long[] fingerprints,
+      byte[] fingerprintCount) {
+    int n = fingerprintCount.length;
+    if (hashes.length != 2 * n || fingerprints.length != (long) n * chunksPerPage) {
+      throw new IllegalArgumentException("digest arrays disagree on the page count " + n);
+    }
+    for (byte c : fingerprintCount) {
+      if (c < -1 || c > chunksPerPage) throw new IllegalArgumentException("fingerprint count " + c + " out of range");
+    }
+    return new PageDigests(n, chunksPerPage, maskPointers, hashes, fingerprints, fingerprintCount);
   }
 
   /** Digests every page of {@code pages}, split into tasks run on {@code executor}. */
-  public static PageDigests compute(PageArray pages, int chunksPerPage, Executor executor) {
-    PageDigests d = new PageDigests(pages.pageCount(), chunksPerPage);
+  public static PageDigests compute(PageArray pages, FingerprintScheme scheme, Executor executor) {
+    PageDigests d = new PageDigests(pages.pageCount(), scheme.chunksPerPage(), scheme.maskPointers());
     List<CompletableFuture<Void>> tasks = new ArrayList<>();
     for (int first = 0; first < d.pageCount; first += PAGES_PER_TASK) {
       int from = first;
@@ -42,17 +66,11 @@ public final class PageDigests {
   }
 
   /** Digests every page on the calling thread. */
-  public static PageDigests compute(PageArray pages, int chunksPerPage) {
-    return compute(pages, chunksPerPage, true);
-  }
-
-  public static PageDigests compute(PageArray pages, int chunksPerPage, boolean maskPointers) {
-    PageDigests d = new PageDigests(pages.pageCount(), chunksPerPage);
-    d.maskPointers = maskPointers;
+  public static PageDigests compute(PageArray pages, FingerprintScheme scheme) {
+    PageDigests d = new PageDigests(pages.pageCount(), scheme.chunksPerPage(), scheme.maskPointers());
     d.digestRange(pages, 0, d.pageCount);
     return d;
   }
-  private boolean maskPointers = true;
 
   private void digestRange(PageArray pages, int from, int to) {
     PageFingerprinter fp = new PageFingerprinter(chunksPerPage, maskPointers);
@@ -65,6 +83,12 @@ public final class PageDigests {
 
   public int pageCount() { return pageCount; }
   public int chunksPerPage() { return chunksPerPage; }
+
+  /** The fingerprint parameters these digests were computed with. */
+  public FingerprintScheme scheme() { return new FingerprintScheme(chunksPerPage, maskPointers); }
+
+  /** Raw count of {@code page}: -1 for a zero page, else its number of fingerprints. */
+  public int rawCount(int page) { return fingerprintCount[page]; }
 
   public boolean isZero(int page) { return fingerprintCount[page] < 0; }
 
