@@ -22,23 +22,34 @@ public interface FingerprintRegistry extends AutoCloseable {
   /**
    * Registers a base and its pages: {@code fingerprintsPerPage[i]} are the sampled fingerprints of page
    * {@code i} of the base's pages image (possibly none). Registering an already registered base id
-   * replaces its previous entries.
+   * replaces its previous entries (and its {@link BaseInfo}); its reference count is kept.
+   *
+   * @throws IllegalArgumentException if a row of {@code fingerprintsPerPage} is null
    */
   void registerBase(BaseInfo base, long[][] fingerprintsPerPage);
 
   /**
    * For each fingerprint, in query order, the base pages registered under it whose base {@code scope}
-   * admits for {@code requester}. Never null; an unknown fingerprint yields an empty list.
+   * admits for {@code requester}. Never null; an unknown fingerprint yields an empty list. Within one
+   * fingerprint, pages come in registration order (oldest first).
    */
   List<List<BasePageRef>> lookup(long[] fingerprints, BaseInfo requester, SharingScope scope);
 
   /** The registered base with this id, if any. */
   Optional<BaseInfo> base(String baseId);
 
-  /** Records one more dedup image referencing {@code baseId}; returns the new count. */
+  /**
+   * Records one more dedup image referencing {@code baseId}; returns the new count.
+   *
+   * @throws UnknownBaseException if the base is not registered (e.g. retired meanwhile): the caller must
+   *     not build a dedup image on it
+   */
   int retain(String baseId);
 
-  /** Records one dedup image fewer referencing {@code baseId}; returns the new count (never below 0). */
+  /**
+   * Records one dedup image fewer referencing {@code baseId}; returns the new count (never below 0).
+   * Releasing an unknown or retired base is harmless and returns 0.
+   */
   int release(String baseId);
 
   /** The number of dedup images currently referencing {@code baseId} (0 for unknown bases). */
