@@ -23,7 +23,7 @@ if (( $# == 0 )); then
 fi
 [[ -x "$criu" ]] || { echo "CRIU not found at $criu (set MEDES_CRIU)" >&2; exit 1; }
 echo "ASLR (kernel.randomize_va_space) = $(cat /proc/sys/kernel/randomize_va_space)" >&2
-mkdir -p "$out/logs"
+mkdir -p "$out/.logs"  # hidden: OUT/*/* globs only dump directories
 
 dump_one() {
   local fn="$1" i="$2" dir="$out/$1/$2" ready
@@ -38,7 +38,7 @@ dump_one() {
   fi
   local pid
   pid="$(pgrep -P "$launcher")"
-  "$criu" dump -t "$pid" -D "$dir" --log-file "$out/logs/$fn-$i.log" -v2
+  "$criu" dump -t "$pid" -D "$dir" --log-file "$out/.logs/$fn-$i.log" -v2
   wait "$launcher" 2>/dev/null || true
   rm -f "$ready"
   printf '%s/%s: %s\n' "$fn" "$i" "$(du -sh "$dir" | cut -f1)" >&2

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Medes for Apache OpenWhisk: memory deduplication of warm serverless sandboxes.",
     subcommands = {
       ConfigCommand.class,
+      AnalyzeCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class MedesCommand implements Runnable {

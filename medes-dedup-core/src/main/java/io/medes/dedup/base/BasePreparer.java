@@ -14,12 +14,12 @@ import java.util.concurrent.Executor;
 public final class BasePreparer {
   private BasePreparer() {}
 
-  /** Digests the dump in {@code dumpDirectory} and writes its manifest there. */
-  public static BaseManifest writeManifest(Path dumpDirectory, FingerprintScheme scheme, Executor executor)
-      throws IOException {
+  /** Digests the dump in {@code dumpDirectory} and writes its manifest to {@code manifestFile}. */
+  public static BaseManifest writeManifest(Path dumpDirectory, Path manifestFile, FingerprintScheme scheme,
+      Executor executor) throws IOException {
     MappedPages pages = MappedPages.map(CriuDump.open(dumpDirectory));
     BaseManifest manifest = new BaseManifest(PageDigests.compute(pages, scheme, executor));
-    manifest.write(dumpDirectory.resolve(BaseManifest.FILE_NAME));
+    manifest.write(manifestFile);
     return manifest;
   }
 
@@ -29,8 +29,16 @@ public final class BasePreparer {
    */
   public static BaseManifest register(BaseInfo base, Path dumpDirectory, FingerprintScheme scheme,
       FingerprintRegistry registry, LocalBasePageSource localSource, Executor executor) throws IOException {
-    BaseManifest manifest = writeManifest(dumpDirectory, scheme, executor);
-    localSource.addBase(base.baseId(), dumpDirectory);
+    return register(base, dumpDirectory, dumpDirectory.resolve(BaseManifest.FILE_NAME), scheme, registry, localSource,
+        executor);
+  }
+
+  /** Like {@link #register(BaseInfo, Path, FingerprintScheme, FingerprintRegistry, LocalBasePageSource, Executor)}
+   * with the manifest written to {@code manifestFile} (leaving the dump directory untouched). */
+  public static BaseManifest register(BaseInfo base, Path dumpDirectory, Path manifestFile, FingerprintScheme scheme,
+      FingerprintRegistry registry, LocalBasePageSource localSource, Executor executor) throws IOException {
+    BaseManifest manifest = writeManifest(dumpDirectory, manifestFile, scheme, executor);
+    localSource.addBase(base.baseId(), dumpDirectory, manifestFile);
     registry.registerBase(base, manifest.digests().fingerprintsPerPage());
     return manifest;
   }

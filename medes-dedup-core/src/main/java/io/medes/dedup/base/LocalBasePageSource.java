@@ -13,12 +13,22 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LocalBasePageSource implements BasePageSource {
   private final Map<String, Path> directories = new ConcurrentHashMap<>();
+  private final Map<String, Path> manifestFiles = new ConcurrentHashMap<>();
   private final Map<String, MappedPages> pages = new ConcurrentHashMap<>();
   private final Map<String, BaseManifest> manifests = new ConcurrentHashMap<>();
 
-  /** Makes the base whose checkpoint lies in {@code dumpDirectory} available under {@code baseId}. */
+  /**
+   * Makes the base whose checkpoint lies in {@code dumpDirectory} (manifest {@value BaseManifest#FILE_NAME}
+   * beside it) available under {@code baseId}.
+   */
   public void addBase(String baseId, Path dumpDirectory) {
+    addBase(baseId, dumpDirectory, dumpDirectory.resolve(BaseManifest.FILE_NAME));
+  }
+
+  /** Like {@link #addBase(String, Path)} with the manifest kept elsewhere. */
+  public void addBase(String baseId, Path dumpDirectory, Path manifestFile) {
     directories.put(baseId, dumpDirectory);
+    manifestFiles.put(baseId, manifestFile);
     pages.remove(baseId);
     manifests.remove(baseId);
   }
@@ -26,6 +36,7 @@ public final class LocalBasePageSource implements BasePageSource {
   /** Forgets a base (after it is retired). */
   public void removeBase(String baseId) {
     directories.remove(baseId);
+    manifestFiles.remove(baseId);
     pages.remove(baseId);
     manifests.remove(baseId);
   }
@@ -40,7 +51,8 @@ public final class LocalBasePageSource implements BasePageSource {
   public BaseManifest manifest(String baseId) throws BaseUnavailableException {
     BaseManifest m = manifests.get(baseId);
     if (m != null) return m;
-    Path file = directory(baseId).resolve(BaseManifest.FILE_NAME);
+    directory(baseId);
+    Path file = manifestFiles.get(baseId);
     try {
       m = BaseManifest.read(file);
     } catch (IOException e) {
