@@ -98,7 +98,7 @@ public final class PageFingerprinter {
 
   /**
    * Copies the page with every aligned 64-bit word that looks like a user-space pointer reduced to the
-   * bits ASLR leaves alone (the region prefix above bit 40 and the offset in the page below bit 12).
+   * bits ASLR leaves alone (the region prefix from bit 44 up and the offset in the page below bit 12).
    * Two sandboxes of one function then share the windows in which only pointer values differ.
    */
   static void maskPointers(byte[] page, int off, byte[] out) {
@@ -111,7 +111,7 @@ public final class PageFingerprinter {
     }
   }
 
-  private static final long POINTER_KEEP = 0xFFFF_FF00_0000_0FFFL;
+  private static final long POINTER_KEEP = 0xFFFF_F000_0000_0FFFL;
 
   /** Bottom-k window selection; leaves the k best in bestGear/bestEnd ascending; returns how many. */
   private int sample(byte[] page, int off) {
