@@ -37,7 +37,8 @@ public final class PageFingerprinter {
   private final int[] bestEnd;
   private final long[] hashScratch = new long[2];
   private final boolean maskPointers;
-  private final byte[] masked = new byte[PAGE];
+  /** All ones when pointer masking is on, else zero. */
+  private final long maskEnabled;
 
   public PageFingerprinter(int chunksPerPage) {
     this(chunksPerPage, true);
@@ -45,6 +46,7 @@ public final class PageFingerprinter {
 
   public PageFingerprinter(int chunksPerPage, boolean maskPointers) {
     this.maskPointers = maskPointers;
+    this.maskEnabled = maskPointers ? -1L : 0L;
     if (chunksPerPage < 1 || chunksPerPage > MAX_CHUNKS_PER_PAGE) {
       throw new IllegalArgumentException(
           "chunks-per-page must be in [1, " + MAX_CHUNKS_PER_PAGE + "], got " + chunksPerPage);
@@ -83,74 +85,150 @@ public final class PageFingerprinter {
       return -1;
     }
     PageHashes.hash(page, off, hashes, 2 * slot, hashScratch);
-    if (maskPointers) {
-      maskPointers(page, off, masked);
-      page = masked;
-      off = 0;
-    }
     int n = sample(page, off);
     int base = slot * chunksPerPage;
     for (int j = 0; j < n; j++) {
-      fingerprints[base + j] = CHUNK_HASH.hashBytes(page, off + bestEnd[j] - (CHUNK_SIZE - 1), CHUNK_SIZE);
+      int start = bestEnd[j] - (CHUNK_SIZE - 1);
+      if (maskPointers) {
+        // The window as sampling saw it: aligned words around it, pointer-masked.
+        int first = start & ~7;
+        for (int w = 0; w < WINDOW_WORDS; w++) {
+          int at = first + 8 * w;
+          LONGS.set(window, 8 * w, at < PAGE ? masked((long) LONGS.get(page, off + at)) : 0L);
+        }
+        fingerprints[base + j] = CHUNK_HASH.hashBytes(window, start - first, CHUNK_SIZE);
+      } else {
+        fingerprints[base + j] = CHUNK_HASH.hashBytes(page, off + start, CHUNK_SIZE);
+      }
     }
     return n;
   }
 
+  private static final int WINDOW_WORDS = CHUNK_SIZE / 8 + 1;
+  private final byte[] window = new byte[8 * WINDOW_WORDS];
+
   /**
-   * Copies the page with every aligned 64-bit word that looks like a user-space pointer reduced to the
-   * bits ASLR leaves alone (the region prefix from bit 44 up and the offset in the page below bit 12).
-   * Two sandboxes of one function then share the windows in which only pointer values differ.
+   * The value of an aligned 64-bit word as sampling sees it: a word that looks like a user-space
+   * pointer keeps only the bits ASLR leaves alone (the region prefix from bit 44 up and the offset in
+   * the page below bit 12). Two sandboxes of one function then share the windows in which only pointer
+   * values differ.
    */
-  static void maskPointers(byte[] page, int off, byte[] out) {
-    for (int i = 0; i < PAGE; i += 8) {
-      long w = (long) LONGS.get(page, off + i);
-      if ((w >>> 47) == 0 && (w >>> 32) != 0) {
-        w &= POINTER_KEEP;
-      }
-      LONGS.set(out, i, w);
-    }
+  private long masked(long w) {
+    // Branch-free: pointer and non-pointer words alternate unpredictably in real pages.
+    long userSpace = ((w >>> 47) - 1) >> 63; // all ones iff bits 47..63 are zero
+    long aboveFourGiB = -(w >>> 32) >> 63; // all ones iff some bit 32..46 is set
+    return w & (POINTER_KEEP | ~(userSpace & aboveFourGiB & maskEnabled));
   }
 
   private static final long POINTER_KEEP = 0xFFFF_F000_0000_0FFFL;
 
-  /** Bottom-k window selection; leaves the k best in bestGear/bestEnd ascending; returns how many. */
+  private int filled;
+  private long threshold;
+
+  /**
+   * Bottom-k window selection over the (masked) page; leaves the k best in bestGear/bestEnd ascending
+   * and returns how many. Two independent Gear chains (first and second half of the page, the second
+   * primed with the 63 bytes before it) run interleaved so the CPU overlaps their dependency chains;
+   * the result equals one chain over the whole page. Words are loaded 8 bytes at a time and masked once.
+   */
   private int sample(byte[] page, int off) {
-    final int k = chunksPerPage;
     final long[] gear = GEAR;
-    int filled = 0;
-    // Unsigned comparison via sign flip; until k windows are kept every non-zero value qualifies.
-    long threshold = Long.MAX_VALUE;
-    long g = 0;
-    for (int i = 0; i < CHUNK_SIZE - 1; i++) {
-      g = (g << 1) + gear[page[off + i] & 0xff];
+    final int half = PAGE / 2;
+    filled = 0;
+    threshold = Long.MAX_VALUE; // unsigned comparison via sign flip; accepts everything until k are kept
+    long ga = 0;
+    long gb = 0;
+    // Prime both chains with the first 56 bytes of their halves.
+    for (int i = 0; i < CHUNK_SIZE - 8; i += 8) {
+      long wa = masked((long) LONGS.get(page, off + i));
+      long wb = masked((long) LONGS.get(page, off + half + i));
+      for (int t = 0; t < 64; t += 8) {
+        ga = (ga << 1) + gear[(int) (wa >>> t) & 0xff];
+        gb = (gb << 1) + gear[(int) (wb >>> t) & 0xff];
+      }
     }
-    for (int i = CHUNK_SIZE - 1; i < PAGE; i++) {
-      g = (g << 1) + gear[page[off + i] & 0xff];
-      if ((g ^ Long.MIN_VALUE) < threshold && g != 0) {
-        filled = keep(g, i, filled, k);
-        threshold = filled == k ? bestGear[k - 1] ^ Long.MIN_VALUE : Long.MAX_VALUE;
+    // Bytes 56..62 of each half complete no window yet; byte 63 completes the first one.
+    long wa0 = masked((long) LONGS.get(page, off + CHUNK_SIZE - 8));
+    long wb0 = masked((long) LONGS.get(page, off + half + CHUNK_SIZE - 8));
+    for (int t = 0; t < 56; t += 8) {
+      ga = (ga << 1) + gear[(int) (wa0 >>> t) & 0xff];
+      gb = (gb << 1) + gear[(int) (wb0 >>> t) & 0xff];
+    }
+    ga = (ga << 1) + gear[(int) (wa0 >>> 56) & 0xff];
+    gb = (gb << 1) + gear[(int) (wb0 >>> 56) & 0xff];
+    long thr = threshold;
+    if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, CHUNK_SIZE - 1);
+    if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + CHUNK_SIZE - 1);
+    // Steady state, unrolled by word: chain B's windows ending before half+63 would straddle the
+    // halves; chain A covers those below.
+    for (int i = CHUNK_SIZE; i < half; i += 8) {
+      long wa = masked((long) LONGS.get(page, off + i));
+      long wb = masked((long) LONGS.get(page, off + half + i));
+      ga = (ga << 1) + gear[(int) wa & 0xff];
+      gb = (gb << 1) + gear[(int) wb & 0xff];
+      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 0);
+      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 0);
+      ga = (ga << 1) + gear[(int) (wa >>> 8) & 0xff];
+      gb = (gb << 1) + gear[(int) (wb >>> 8) & 0xff];
+      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 1);
+      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 1);
+      ga = (ga << 1) + gear[(int) (wa >>> 16) & 0xff];
+      gb = (gb << 1) + gear[(int) (wb >>> 16) & 0xff];
+      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 2);
+      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 2);
+      ga = (ga << 1) + gear[(int) (wa >>> 24) & 0xff];
+      gb = (gb << 1) + gear[(int) (wb >>> 24) & 0xff];
+      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 3);
+      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 3);
+      ga = (ga << 1) + gear[(int) (wa >>> 32) & 0xff];
+      gb = (gb << 1) + gear[(int) (wb >>> 32) & 0xff];
+      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 4);
+      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 4);
+      ga = (ga << 1) + gear[(int) (wa >>> 40) & 0xff];
+      gb = (gb << 1) + gear[(int) (wb >>> 40) & 0xff];
+      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 5);
+      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 5);
+      ga = (ga << 1) + gear[(int) (wa >>> 48) & 0xff];
+      gb = (gb << 1) + gear[(int) (wb >>> 48) & 0xff];
+      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 6);
+      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 6);
+      ga = (ga << 1) + gear[(int) (wa >>> 56) & 0xff];
+      gb = (gb << 1) + gear[(int) (wb >>> 56) & 0xff];
+      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 7);
+      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 7);
+    }
+    // Chain A goes on over the first 63 bytes of the second half (windows ending at half .. half+62).
+    for (int i = half; i < half + CHUNK_SIZE; i += 8) {
+      long wa = masked((long) LONGS.get(page, off + i));
+      for (int t = 0; t < 8 && i + t < half + CHUNK_SIZE - 1; t++) {
+        ga = (ga << 1) + gear[(int) (wa >>> (t << 3)) & 0xff];
+        if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + t);
       }
     }
     return filled;
   }
 
-  private int keep(long g, int end, int filled, int k) {
+  /** Inserts a distinct Gear value into the k smallest; returns the new (flipped) threshold. */
+  private long keep(long g, int end) {
+    final int k = chunksPerPage;
     long flipped = g ^ Long.MIN_VALUE;
     int pos = filled;
     while (pos > 0 && (bestGear[pos - 1] ^ Long.MIN_VALUE) >= flipped) {
-      if (bestGear[pos - 1] == g) {
-        return filled; // a repeated window (same content, same value) adds no information
-      }
+      if (bestGear[pos - 1] == g) return threshold; // a repeated window adds no information
       pos--;
     }
-    if (pos >= k) return filled;
-    int last = Math.min(filled, k - 1);
-    for (int j = last; j > pos; j--) {
-      bestGear[j] = bestGear[j - 1];
-      bestEnd[j] = bestEnd[j - 1];
+    if (pos < k) {
+      int last = Math.min(filled, k - 1);
+      for (int j = last; j > pos; j--) {
+        bestGear[j] = bestGear[j - 1];
+        bestEnd[j] = bestEnd[j - 1];
+      }
+      bestGear[pos] = g;
+      bestEnd[pos] = end;
+      if (filled < k) filled++;
+      if (filled == k) threshold = bestGear[k - 1] ^ Long.MIN_VALUE;
     }
-    bestGear[pos] = g;
-    bestEnd[pos] = end;
-    return filled < k ? filled + 1 : k;
+    return threshold;
   }
+
 }

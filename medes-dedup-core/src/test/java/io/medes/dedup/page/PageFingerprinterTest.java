@@ -121,6 +121,49 @@ class PageFingerprinterTest {
     assertThat(plain).isEmpty();
   }
 
+  /** The definition: one Gear chain over the masked page, byte by byte, bottom-k distinct values. */
+  private static long[] reference(byte[] page, int k, boolean mask) {
+    byte[] m = page.clone();
+    for (int i = 0; i < PAGE; i += 8) {
+      long w = 0;
+      for (int b = 7; b >= 0; b--) w = (w << 8) | (m[i + b] & 0xff);
+      if (mask && (w >>> 47) == 0 && (w >>> 32) != 0) w &= 0xFFFF_F000_0000_0FFFL;
+      SyntheticDumps.putLong(m, i, w);
+    }
+    java.util.TreeMap<Long, Integer> smallest = new java.util.TreeMap<>(Long::compareUnsigned);
+    long g = 0;
+    for (int i = 0; i < PAGE; i++) {
+      g = (g << 1) + GearTable.GEAR[m[i] & 0xff];
+      if (i >= 63 && g != 0) smallest.putIfAbsent(g, i);
+      if (smallest.size() > k) smallest.pollLastEntry();
+    }
+    net.openhft.hashing.LongHashFunction chunk = net.openhft.hashing.LongHashFunction.xx3(0x6d65646573L);
+    return smallest.values().stream().mapToLong(end -> chunk.hashBytes(m, end - 63, 64)).toArray();
+  }
+
+  @Test
+  void optimisedSamplingEqualsTheReferenceDefinition() {
+    Random r = new Random(21);
+    for (int trial = 0; trial < 200; trial++) {
+      byte[] page = new byte[PAGE];
+      switch (trial % 4) {
+        case 0: r.nextBytes(page); break;
+        case 1: SyntheticDumps.heapPage(page, 0, 0x55d3_4a21_0000L + 4096L * trial, trial); break;
+        case 2: // sparse: a few non-zero bytes
+          for (int i = 0; i < 20; i++) page[r.nextInt(PAGE)] = (byte) (1 + r.nextInt(255));
+          break;
+        default: // periodic with fewer distinct windows than k
+          for (int i = 0; i < PAGE; i++) page[i] = (byte) (i % 4 == 0 ? 7 : 0);
+      }
+      for (boolean mask : new boolean[] {false, true}) {
+        int k = 1 + trial % 9;
+        long[] expected = reference(page, k, mask);
+        assertThat(fingerprints(new PageFingerprinter(k, mask), page, 0)).as("trial %d mask %b", trial, mask)
+            .containsExactly(expected);
+      }
+    }
+  }
+
   @Test
   void strongHashSeparatesPagesThatDifferInOneBit() {
     byte[] a = SyntheticDumps.randomPages(1, 16);
