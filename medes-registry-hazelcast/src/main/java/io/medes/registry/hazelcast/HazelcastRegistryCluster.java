@@ -39,6 +39,10 @@ public final class HazelcastRegistryCluster {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.logging.type", "slf4j");
+    // In 5.3 a batched getAll sends every key to every member and each partition operation scans all of
+    // them, so the cost of a lookup batch grows with the partition count; the registry's cluster is a
+    // handful of controllers, for which 271 partitions buy nothing (measured: docs/results/registry-lookups.md).
+    config.setProperty("hazelcast.partition.count", Integer.toString(settings.partitionCount()));
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(settings.port()).setPortAutoIncrement(settings.portAutoIncrement());

@@ -15,6 +15,8 @@ public final class HazelcastRegistrySettings {
   public static final String PATH = "whisk.medes.registry.hazelcast";
   /** Hazelcast's limit on backups per entry. */
   public static final int MAX_BACKUPS = 6;
+  /** A sanity bound on the partition count (Hazelcast's default is 271). */
+  public static final int MAX_PARTITIONS = 10_007;
 
   /** How this JVM takes part in the cluster. */
   public enum Mode {
@@ -32,6 +34,7 @@ public final class HazelcastRegistrySettings {
   private final boolean portAutoIncrement;
   private final int backupCount;
   private final int asyncBackupCount;
+  private final int partitionCount;
   private final String mapPrefix;
   private final Duration operationTimeout;
   private final Duration lockTimeout;
@@ -55,6 +58,10 @@ public final class HazelcastRegistrySettings {
     }
     this.backupCount = b.backupCount;
     this.asyncBackupCount = b.asyncBackupCount;
+    if (b.partitionCount < 1 || b.partitionCount > MAX_PARTITIONS) {
+      throw bad("partition-count", "must be in [1, " + MAX_PARTITIONS + "], was " + b.partitionCount);
+    }
+    this.partitionCount = b.partitionCount;
     this.mapPrefix = requireText(b.mapPrefix, "map-prefix");
     if (mapPrefix.contains("*")) {
       throw bad("map-prefix", "must not contain '*', was '" + mapPrefix + "'");
@@ -94,6 +101,8 @@ public final class HazelcastRegistrySettings {
       b.backupCount(c.getInt(key));
       key = "async-backup-count";
       b.asyncBackupCount(c.getInt(key));
+      key = "partition-count";
+      b.partitionCount(c.getInt(key));
       key = "map-prefix";
       b.mapPrefix(c.getString(key));
       key = "operation-timeout";
@@ -114,7 +123,7 @@ public final class HazelcastRegistrySettings {
   public Builder toBuilder() {
     return new Builder().mode(mode).clusterName(clusterName).members(members).networkInterface(networkInterface)
         .port(port).portAutoIncrement(portAutoIncrement).backupCount(backupCount)
-        .asyncBackupCount(asyncBackupCount).mapPrefix(mapPrefix).operationTimeout(operationTimeout)
+        .asyncBackupCount(asyncBackupCount).partitionCount(partitionCount).mapPrefix(mapPrefix).operationTimeout(operationTimeout)
         .lockTimeout(lockTimeout);
   }
 
@@ -128,6 +137,8 @@ public final class HazelcastRegistrySettings {
   public boolean portAutoIncrement() { return portAutoIncrement; }
   public int backupCount() { return backupCount; }
   public int asyncBackupCount() { return asyncBackupCount; }
+  /** Partitions of the whole cluster (every member must agree). */
+  public int partitionCount() { return partitionCount; }
   public String mapPrefix() { return mapPrefix; }
   public Duration operationTimeout() { return operationTimeout; }
   public Duration lockTimeout() { return lockTimeout; }
@@ -136,7 +147,7 @@ public final class HazelcastRegistrySettings {
   public String toString() {
     return "HazelcastRegistrySettings{mode=" + mode + ", cluster=" + clusterName + ", members=" + members
         + ", interface=" + networkInterface + ", port=" + port + ", backups=" + backupCount + "+" + asyncBackupCount
-        + " async, prefix=" + mapPrefix + "}";
+        + " async, partitions=" + partitionCount + ", prefix=" + mapPrefix + "}";
   }
 
   private static List<String> checkMembers(List<String> members) {
@@ -199,6 +210,7 @@ public final class HazelcastRegistrySettings {
     private boolean portAutoIncrement;
     private int backupCount = 1;
     private int asyncBackupCount;
+    private int partitionCount = 31;
     private String mapPrefix = "medes.registry";
     private Duration operationTimeout = Duration.ofSeconds(120);
     private Duration lockTimeout = Duration.ofSeconds(60);
@@ -213,6 +225,7 @@ public final class HazelcastRegistrySettings {
     public Builder portAutoIncrement(boolean v) { portAutoIncrement = v; return this; }
     public Builder backupCount(int v) { backupCount = v; return this; }
     public Builder asyncBackupCount(int v) { asyncBackupCount = v; return this; }
+    public Builder partitionCount(int v) { partitionCount = v; return this; }
     public Builder mapPrefix(String v) { mapPrefix = v; return this; }
     public Builder operationTimeout(Duration v) { operationTimeout = v; return this; }
     public Builder lockTimeout(Duration v) { lockTimeout = v; return this; }

@@ -29,6 +29,7 @@ class HazelcastRegistrySettingsTest {
     assertThat(s.port()).isEqualTo(5701);
     assertThat(s.backupCount()).isEqualTo(1);
     assertThat(s.mapPrefix()).isEqualTo("medes.registry");
+    assertThat(s.partitionCount()).isEqualTo(31);
     assertThat(s.operationTimeout()).isEqualTo(Duration.ofSeconds(120));
   }
 
@@ -52,6 +53,7 @@ class HazelcastRegistrySettingsTest {
     assertThatThrownBy(() -> parse("whisk.medes.registry.hazelcast.async-backup-count = 6"))
         .hasMessageContaining("async-backup-count");
     assertThatThrownBy(() -> parse("whisk.medes.registry.hazelcast.port = 0")).hasMessageContaining("port");
+    assertThatThrownBy(() -> parse("whisk.medes.registry.hazelcast.partition-count = 0")).hasMessageContaining("partition-count");
     assertThatThrownBy(() -> parse("whisk.medes.registry.hazelcast.mode = peer")).hasMessageContaining("mode");
     assertThatThrownBy(() -> parse("whisk.medes.registry.hazelcast.map-prefix = \"a*\"")).hasMessageContaining("map-prefix");
     assertThatThrownBy(() -> parse("whisk.medes.registry.hazelcast.lock-timeout = 0s")).hasMessageContaining("lock-timeout");
@@ -65,6 +67,7 @@ class HazelcastRegistrySettingsTest {
     Config config = HazelcastRegistryCluster.memberConfig(s);
 
     assertThat(config.getClusterName()).isEqualTo("medes");
+    assertThat(config.getProperty("hazelcast.partition.count")).isEqualTo("31");
     assertThat(config.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
     assertThat(config.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("0");
     assertThat(config.getNetworkConfig().getPort()).isEqualTo(5802);
