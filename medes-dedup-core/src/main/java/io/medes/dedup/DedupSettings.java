@@ -127,10 +127,10 @@ public final class DedupSettings {
   public static final class Builder {
     private int chunksPerPage = 5;
     private boolean maskPointers = true;
-    private PatchCodecKind codec = PatchCodecKind.ZSTD_PREFIX;
-    private int codecLevel = PatchCodecKind.ZSTD_PREFIX.defaultLevel();
+    private PatchCodecKind codec = PatchCodecKind.AUTO;
+    private int codecLevel = PatchCodecKind.AUTO.defaultLevel();
     private int maxPatchBytes = 3072;
-    private int compareAloneAbove = 1024;
+    private int compareAloneAbove = 2048;
     private boolean compressRawPages = true;
     private SharingScope sharingScope = SharingScope.SAME_NAMESPACE;
     private boolean sameIndexCandidate = true;

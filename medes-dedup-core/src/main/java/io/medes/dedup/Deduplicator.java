@@ -434,7 +434,20 @@ public final class Deduplicator {
         int limit = settings.maxPatchBytes() - 1;
         int patchLength = -1;
         long patchKey = BasePageSelector.NONE;
-        for (long candidate : new long[] {plan.best[p], plan.alternative[p]}) {
+        long first = plan.best[p];
+        long second = plan.alternative[p];
+        int firstSlot = slotOf(need, unique, fetched, first);
+        int secondSlot = slotOf(need, unique, fetched, second);
+        if (firstSlot >= 0 && secondSlot >= 0) {
+          // Two candidates cost two encodes; a decisive one (as the codec judges cheaply) spares the other.
+          if (codec.decisiveMatch(target, 0, basePages, firstSlot * PAGE)) {
+            second = BasePageSelector.NONE;
+          } else if (codec.decisiveMatch(target, 0, basePages, secondSlot * PAGE)) {
+            first = second;
+            second = BasePageSelector.NONE;
+          }
+        }
+        for (long candidate : new long[] {first, second}) {
           int s = slotOf(need, unique, fetched, candidate);
           if (s < 0) continue;
           int max = patchLength < 0 ? limit : patchLength - 1;

@@ -17,7 +17,7 @@ class DedupSettingsTest {
     DedupSettings s = DedupSettings.fromConfig(MedesConfig.load(Map.of()));
     assertThat(s.scheme().chunksPerPage()).isEqualTo(5);
     assertThat(s.scheme().maskPointers()).isTrue();
-    assertThat(s.codec()).isEqualTo(PatchCodecKind.ZSTD_PREFIX);
+    assertThat(s.codec()).isEqualTo(PatchCodecKind.AUTO);
     assertThat(s.codecLevel()).isEqualTo(3);
     assertThat(s.sharingScope()).isEqualTo(SharingScope.SAME_NAMESPACE);
     assertThat(MedesConfig.load(Map.of()).getString("whisk.medes.criu.binary")).isEqualTo("/opt/criu/sbin/criu");

@@ -24,6 +24,14 @@ public interface PatchCodec extends AutoCloseable {
   void decode(byte[] patch, int patchOff, int patchLength, byte[] base, int baseOff, byte[] dst, int dstOff)
       throws CorruptPatchException;
 
+  /**
+   * Whether {@code base} is so clearly a good base for {@code target} (cheap test, no encoding) that
+   * other candidate base pages need not be tried. Codecs without such a test answer false.
+   */
+  default boolean decisiveMatch(byte[] target, int targetOff, byte[] base, int baseOff) {
+    return false;
+  }
+
   /** Compresses {@code page} alone; returns the length, or -1 if it does not fit {@code maxLength}. */
   int compress(byte[] page, int pageOff, byte[] out, int outOff, int maxLength);
 

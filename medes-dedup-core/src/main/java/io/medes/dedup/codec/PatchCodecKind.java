@@ -5,7 +5,7 @@ import java.util.function.IntFunction;
 
 /**
  * The selectable patch codecs. Names and ids are part of the dedup image format: an image records the
- * codec that wrote it. Measured comparison: docs/dedup-codecs.md.
+ * codec that wrote it. Measured comparison: docs/dedup-codecs.md; {@link #AUTO} is the default.
  */
 public enum PatchCodecKind {
   /** zstd with the base page loaded as a raw-content (prefix) dictionary. */
@@ -20,7 +20,9 @@ public enum PatchCodecKind {
    * 64-bit little-endian word-wise subtraction of the base page, then zstd: pointers into a region
    * that ASLR moved by a constant become one repeated word.
    */
-  SUB64_ZSTD(5, "sub64-zstd", 3, level -> new Sub64Codec(level));
+  SUB64_ZSTD(5, "sub64-zstd", 3, level -> new Sub64Codec(level)),
+  /** Per page the smaller of sub64-zstd and zstd-prefix against the same base page (1-byte tag). */
+  AUTO(6, "auto", 3, AutoCodec::new);
 
   private final int id;
   private final String configName;

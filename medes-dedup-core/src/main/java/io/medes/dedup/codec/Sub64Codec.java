@@ -35,6 +35,11 @@ final class Sub64Codec implements PatchCodec {
   }
 
   @Override
+  public boolean decisiveMatch(byte[] target, int targetOff, byte[] base, int baseOff) {
+    return AutoCodec.predictableWords(target, targetOff, base, baseOff) >= AutoCodec.SUB64_ONLY;
+  }
+
+  @Override
   public void decode(byte[] patch, int patchOff, int patchLength, byte[] base, int baseOff, byte[] dst, int dstOff)
       throws CorruptPatchException {
     compressor.decompress(patch, patchOff, patchLength, delta, 0);

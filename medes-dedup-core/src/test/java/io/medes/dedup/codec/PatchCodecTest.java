@@ -130,6 +130,37 @@ class PatchCodecTest {
   }
 
   @org.junit.jupiter.api.Test
+  void autoPicksWordDeltasForMovedPointersAndMatchingForShiftedContent() throws Exception {
+    byte[] base = new byte[PAGE];
+    byte[] moved = new byte[PAGE];
+    SyntheticDumps.heapPage(base, 0, 0x55d3_4a21_0000L, 9);
+    SyntheticDumps.heapPage(moved, 0, 0x5617_9be0_0000L, 9);
+    byte[] text = new byte[PAGE];
+    textPage(text, 10);
+    byte[] shifted = new byte[PAGE];
+    System.arraycopy(text, 0, shifted, 13, PAGE - 13);
+    try (PatchCodec auto = PatchCodecKind.AUTO.newCodec(3); PatchCodec sub64 = PatchCodecKind.SUB64_ZSTD.newCodec(3);
+        PatchCodec prefix = PatchCodecKind.ZSTD_PREFIX.newCodec(3)) {
+      byte[] patch = new byte[2 * PAGE];
+      byte[] scratch = new byte[2 * PAGE];
+      int n = auto.encode(moved, 0, base, 0, patch, 0, 2 * PAGE);
+      assertThat(patch[0]).isEqualTo((byte) AutoCodec.TAG_SUB64);
+      assertThat(n).isEqualTo(1 + sub64.encode(moved, 0, base, 0, scratch, 0, 2 * PAGE));
+      assertThat(auto.decisiveMatch(moved, 0, base, 0)).isTrue();
+      byte[] out = new byte[PAGE];
+      auto.decode(patch, 0, n, base, 0, out, 0);
+      assertThat(out).isEqualTo(moved);
+
+      n = auto.encode(shifted, 0, text, 0, patch, 0, 2 * PAGE);
+      assertThat(patch[0]).isEqualTo((byte) AutoCodec.TAG_PREFIX);
+      assertThat(n).isEqualTo(1 + prefix.encode(shifted, 0, text, 0, scratch, 0, 2 * PAGE));
+      assertThat(auto.decisiveMatch(shifted, 0, text, 0)).isFalse();
+      auto.decode(patch, 0, n, text, 0, out, 0);
+      assertThat(out).isEqualTo(shifted);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
   void namesAndIdsAreStable() {
     assertThat(PatchCodecKind.byName("zstd-prefix")).isSameAs(PatchCodecKind.ZSTD_PREFIX);
     assertThat(PatchCodecKind.byId(5)).isSameAs(PatchCodecKind.SUB64_ZSTD);
