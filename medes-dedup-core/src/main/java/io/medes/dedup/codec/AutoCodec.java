@@ -6,16 +6,17 @@ package io.medes.dedup.codec;
  * changed byte-wise). The first byte of a patch says which one follows (0 sub64, 1 zstd-prefix).
  *
  * <p>Which one wins is predicted from the share of aligned 64-bit words whose difference to the base
- * is 0 or repeats the previous word's difference (cheap: one pass of subtractions). Measured on real
- * dumps (docs/dedup-codecs.md): at 70 % or more such words sub64 is the smaller delta on 83-99 % of
- * pages, below 45 % zstd-prefix is on 80-99 %; in between both are encoded and the smaller kept. So
- * most pages cost one encode. Pages alone are compressed with plain zstd, as by both.
+ * is 0 or repeats the last non-zero difference (cheap: one pass of subtractions). Measured on real
+ * dumps (docs/dedup-codecs.md): from 75 % such words on, the sub64 delta is within a few percent of the
+ * smaller one; below 45 % zstd-prefix is the smaller on 86-99 % of pages; in between both are encoded
+ * and the smaller kept. So most pages cost one encode. Pages alone are compressed with plain zstd, as
+ * by both.
  */
 final class AutoCodec implements PatchCodec {
   static final int TAG_SUB64 = 0;
   static final int TAG_PREFIX = 1;
   /** Predictable words (of 512) from which sub64 alone is used. */
-  static final int SUB64_ONLY = 358;
+  static final int SUB64_ONLY = 384;
   /** Predictable words below which zstd-prefix alone is used. */
   static final int PREFIX_ONLY = 230;
   private static final java.lang.invoke.VarHandle LONGS =
@@ -69,14 +70,17 @@ final class AutoCodec implements PatchCodec {
     return predictableWords(target, targetOff, base, baseOff) >= SUB64_ONLY;
   }
 
-  /** Aligned words whose difference to the base is 0 or equals the previous word's difference. */
+  /** Aligned words whose difference to the base is 0 or equals the last non-zero difference. */
   static int predictableWords(byte[] target, int targetOff, byte[] base, int baseOff) {
     int predictable = 0;
-    long previous = 0;
+    long last = 0;
     for (int i = 0; i < PAGE_SIZE; i += 8) {
       long d = (long) LONGS.get(target, targetOff + i) - (long) LONGS.get(base, baseOff + i);
-      if (d == 0 || d == previous) predictable++;
-      previous = d;
+      if (d == 0 || d == last) {
+        predictable++;
+      } else {
+        last = d;
+      }
     }
     return predictable;
   }
