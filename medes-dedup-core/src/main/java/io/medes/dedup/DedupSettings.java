@@ -23,6 +23,7 @@ public final class DedupSettings {
   private final boolean compressRawPages;
   private final SharingScope sharingScope;
   private final boolean sameIndexCandidate;
+  private final int secondCandidateAbove;
   private final int maxRefsPerFingerprint;
   private final int maxBasesPerImage;
   private final int lookupBatchSize;
@@ -37,6 +38,7 @@ public final class DedupSettings {
     this.compressRawPages = b.compressRawPages;
     this.sharingScope = b.sharingScope;
     this.sameIndexCandidate = b.sameIndexCandidate;
+    this.secondCandidateAbove = b.secondCandidateAbove;
     this.maxRefsPerFingerprint = b.maxRefsPerFingerprint;
     this.maxBasesPerImage = b.maxBasesPerImage;
     this.lookupBatchSize = b.lookupBatchSize;
@@ -66,6 +68,7 @@ public final class DedupSettings {
           "'" + scope + "' is none of same-function, same-namespace, same-runtime, any");
     }
     b.sameIndexCandidate = c.getBoolean("same-index-candidate");
+    b.secondCandidateAbove = intIn(c, "second-candidate-above-bytes", 0, 4096);
     b.maxRefsPerFingerprint = intIn(c, "max-refs-per-fingerprint", 1, 1 << 16);
     b.maxBasesPerImage = intIn(c, "max-bases-per-image", 1, 1 << 10);
     b.lookupBatchSize = intIn(c, "lookup-batch-size", 1, 1 << 24);
@@ -96,6 +99,7 @@ public final class DedupSettings {
     b.compressRawPages = compressRawPages;
     b.sharingScope = sharingScope;
     b.sameIndexCandidate = sameIndexCandidate;
+    b.secondCandidateAbove = secondCandidateAbove;
     b.maxRefsPerFingerprint = maxRefsPerFingerprint;
     b.maxBasesPerImage = maxBasesPerImage;
     b.lookupBatchSize = lookupBatchSize;
@@ -113,6 +117,8 @@ public final class DedupSettings {
   public boolean compressRawPages() { return compressRawPages; }
   public SharingScope sharingScope() { return sharingScope; }
   public boolean sameIndexCandidate() { return sameIndexCandidate; }
+  /** The second candidate base page is encoded only if the first one's patch is longer than this. */
+  public int secondCandidateAbove() { return secondCandidateAbove; }
   public int maxRefsPerFingerprint() { return maxRefsPerFingerprint; }
   public int maxBasesPerImage() { return maxBasesPerImage; }
   public int lookupBatchSize() { return lookupBatchSize; }
@@ -134,6 +140,7 @@ public final class DedupSettings {
     private boolean compressRawPages = true;
     private SharingScope sharingScope = SharingScope.SAME_NAMESPACE;
     private boolean sameIndexCandidate = true;
+    private int secondCandidateAbove = 1024;
     private int maxRefsPerFingerprint = 32;
     private int maxBasesPerImage = 16;
     private int lookupBatchSize = 8192;
@@ -148,6 +155,7 @@ public final class DedupSettings {
     public Builder compressRawPages(boolean v) { compressRawPages = v; return this; }
     public Builder sharingScope(SharingScope v) { sharingScope = v; return this; }
     public Builder sameIndexCandidate(boolean v) { sameIndexCandidate = v; return this; }
+    public Builder secondCandidateAbove(int v) { secondCandidateAbove = v; return this; }
     public Builder maxRefsPerFingerprint(int v) { maxRefsPerFingerprint = v; return this; }
     public Builder maxBasesPerImage(int v) { maxBasesPerImage = v; return this; }
     public Builder lookupBatchSize(int v) { lookupBatchSize = v; return this; }

@@ -450,6 +450,7 @@ public final class Deduplicator {
         for (long candidate : new long[] {first, second}) {
           int s = slotOf(need, unique, fetched, candidate);
           if (s < 0) continue;
+          if (patchLength > 0 && patchLength <= settings.secondCandidateAbove()) break;
           int max = patchLength < 0 ? limit : patchLength - 1;
           if (max <= 0) break;
           // Encode into the spare page of room behind the kept patch; the better one moves to the front.
