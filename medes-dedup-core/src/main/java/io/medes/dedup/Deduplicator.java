@@ -164,7 +164,7 @@ public final class Deduplicator {
     fpStart[n] = f;
     Map<String, Integer> baseIndex = new LinkedHashMap<>();
     List<BaseInfo> candidates = new ArrayList<>();
-    List<Long> hitCounts = new ArrayList<>();
+    long[] hitCounts = new long[8];
     long[] keys = new long[Math.max(16, total * 2)];
     int keyCount = 0;
     int cap = settings.maxRefsPerFingerprint();
@@ -191,12 +191,12 @@ public final class Deduplicator {
             b = candidates.size();
             baseIndex.put(ref.baseId(), b);
             candidates.add(info.orElse(null));
-            hitCounts.add(0L);
+            if (b == hitCounts.length) hitCounts = Arrays.copyOf(hitCounts, 2 * b);
           }
           if (candidates.get(b) == null) continue; // retired since the lookup
           if (keyCount == keys.length) keys = Arrays.copyOf(keys, keys.length * 2);
           keys[keyCount++] = BasePageSelector.key(b, ref.pageIndex());
-          hitCounts.set(b, hitCounts.get(b) + 1);
+          hitCounts[b]++;
         }
       }
     }
@@ -205,14 +205,15 @@ public final class Deduplicator {
     // Keep the bases with most hits whose manifest is readable and made with our fingerprint scheme.
     Integer[] order = new Integer[candidates.size()];
     for (int i = 0; i < order.length; i++) order[i] = i;
-    Arrays.sort(order, (a, b) -> Long.compare(hitCounts.get(b), hitCounts.get(a)));
+    long[] hits = hitCounts;
+    Arrays.sort(order, (a, b) -> Long.compare(hits[b], hits[a]));
     int[] planIndex = new int[candidates.size()];
     Arrays.fill(planIndex, -1);
     List<BaseManifest> manifests = new ArrayList<>();
     for (Integer c : order) {
       if (plan.bases.size() >= settings.maxBasesPerImage()) break;
       BaseInfo info = candidates.get(c);
-      if (info == null || hitCounts.get(c) == 0) continue;
+      if (info == null || hits[c] == 0) continue;
       BaseManifest manifest;
       try {
         manifest = source.manifest(info.baseId());

@@ -132,12 +132,15 @@ public final class PageFingerprinter {
    * the result equals one chain over the whole page. Words are loaded 8 bytes at a time and masked once.
    */
   private int sample(byte[] page, int off) {
-    final long[] gear = GEAR;
+    final long[] gear = GEAR_FLIPPED;
     final int half = PAGE / 2;
     filled = 0;
     threshold = Long.MAX_VALUE; // unsigned comparison via sign flip; accepts everything until k are kept
-    long ga = 0;
-    long gb = 0;
+    // Chains hold sign-flipped Gear values: ((g ^ MIN) << 1) == (g << 1), and adding G ^ MIN flips the
+    // top bit back, so a signed compare with the flipped threshold is the unsigned compare of g, and
+    // g == 0 (an all-zero window) is MIN_VALUE.
+    long ga = Long.MIN_VALUE;
+    long gb = Long.MIN_VALUE;
     // Prime both chains with the first 56 bytes of their halves.
     for (int i = 0; i < CHUNK_SIZE - 8; i += 8) {
       long wa = masked((long) LONGS.get(page, off + i));
@@ -157,8 +160,8 @@ public final class PageFingerprinter {
     ga = (ga << 1) + gear[(int) (wa0 >>> 56) & 0xff];
     gb = (gb << 1) + gear[(int) (wb0 >>> 56) & 0xff];
     long thr = threshold;
-    if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, CHUNK_SIZE - 1);
-    if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + CHUNK_SIZE - 1);
+    if (ga < thr && ga != Long.MIN_VALUE) thr = keep(ga ^ Long.MIN_VALUE, CHUNK_SIZE - 1);
+    if (gb < thr && gb != Long.MIN_VALUE) thr = keep(gb ^ Long.MIN_VALUE, half + CHUNK_SIZE - 1);
     // Steady state, unrolled by word: chain B's windows ending before half+63 would straddle the
     // halves; chain A covers those below.
     for (int i = CHUNK_SIZE; i < half; i += 8) {
@@ -166,46 +169,55 @@ public final class PageFingerprinter {
       long wb = masked((long) LONGS.get(page, off + half + i));
       ga = (ga << 1) + gear[(int) wa & 0xff];
       gb = (gb << 1) + gear[(int) wb & 0xff];
-      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 0);
-      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 0);
+      if (ga < thr && ga != Long.MIN_VALUE) thr = keep(ga ^ Long.MIN_VALUE, i + 0);
+      if (gb < thr && gb != Long.MIN_VALUE) thr = keep(gb ^ Long.MIN_VALUE, half + i + 0);
       ga = (ga << 1) + gear[(int) (wa >>> 8) & 0xff];
       gb = (gb << 1) + gear[(int) (wb >>> 8) & 0xff];
-      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 1);
-      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 1);
+      if (ga < thr && ga != Long.MIN_VALUE) thr = keep(ga ^ Long.MIN_VALUE, i + 1);
+      if (gb < thr && gb != Long.MIN_VALUE) thr = keep(gb ^ Long.MIN_VALUE, half + i + 1);
       ga = (ga << 1) + gear[(int) (wa >>> 16) & 0xff];
       gb = (gb << 1) + gear[(int) (wb >>> 16) & 0xff];
-      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 2);
-      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 2);
+      if (ga < thr && ga != Long.MIN_VALUE) thr = keep(ga ^ Long.MIN_VALUE, i + 2);
+      if (gb < thr && gb != Long.MIN_VALUE) thr = keep(gb ^ Long.MIN_VALUE, half + i + 2);
       ga = (ga << 1) + gear[(int) (wa >>> 24) & 0xff];
       gb = (gb << 1) + gear[(int) (wb >>> 24) & 0xff];
-      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 3);
-      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 3);
+      if (ga < thr && ga != Long.MIN_VALUE) thr = keep(ga ^ Long.MIN_VALUE, i + 3);
+      if (gb < thr && gb != Long.MIN_VALUE) thr = keep(gb ^ Long.MIN_VALUE, half + i + 3);
       ga = (ga << 1) + gear[(int) (wa >>> 32) & 0xff];
       gb = (gb << 1) + gear[(int) (wb >>> 32) & 0xff];
-      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 4);
-      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 4);
+      if (ga < thr && ga != Long.MIN_VALUE) thr = keep(ga ^ Long.MIN_VALUE, i + 4);
+      if (gb < thr && gb != Long.MIN_VALUE) thr = keep(gb ^ Long.MIN_VALUE, half + i + 4);
       ga = (ga << 1) + gear[(int) (wa >>> 40) & 0xff];
       gb = (gb << 1) + gear[(int) (wb >>> 40) & 0xff];
-      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 5);
-      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 5);
+      if (ga < thr && ga != Long.MIN_VALUE) thr = keep(ga ^ Long.MIN_VALUE, i + 5);
+      if (gb < thr && gb != Long.MIN_VALUE) thr = keep(gb ^ Long.MIN_VALUE, half + i + 5);
       ga = (ga << 1) + gear[(int) (wa >>> 48) & 0xff];
       gb = (gb << 1) + gear[(int) (wb >>> 48) & 0xff];
-      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 6);
-      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 6);
+      if (ga < thr && ga != Long.MIN_VALUE) thr = keep(ga ^ Long.MIN_VALUE, i + 6);
+      if (gb < thr && gb != Long.MIN_VALUE) thr = keep(gb ^ Long.MIN_VALUE, half + i + 6);
       ga = (ga << 1) + gear[(int) (wa >>> 56) & 0xff];
       gb = (gb << 1) + gear[(int) (wb >>> 56) & 0xff];
-      if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + 7);
-      if ((gb ^ Long.MIN_VALUE) < thr && gb != 0) thr = keep(gb, half + i + 7);
+      if (ga < thr && ga != Long.MIN_VALUE) thr = keep(ga ^ Long.MIN_VALUE, i + 7);
+      if (gb < thr && gb != Long.MIN_VALUE) thr = keep(gb ^ Long.MIN_VALUE, half + i + 7);
     }
     // Chain A goes on over the first 63 bytes of the second half (windows ending at half .. half+62).
     for (int i = half; i < half + CHUNK_SIZE; i += 8) {
       long wa = masked((long) LONGS.get(page, off + i));
       for (int t = 0; t < 8 && i + t < half + CHUNK_SIZE - 1; t++) {
         ga = (ga << 1) + gear[(int) (wa >>> (t << 3)) & 0xff];
-        if ((ga ^ Long.MIN_VALUE) < thr && ga != 0) thr = keep(ga, i + t);
+        if (ga < thr && ga != Long.MIN_VALUE) thr = keep(ga ^ Long.MIN_VALUE, i + t);
       }
     }
     return filled;
+  }
+
+  /** Gear table with the top bit of every entry flipped: chains then run on sign-flipped values. */
+  private static final long[] GEAR_FLIPPED = flipped();
+
+  private static long[] flipped() {
+    long[] f = new long[256];
+    for (int i = 0; i < 256; i++) f[i] = GEAR[i] ^ Long.MIN_VALUE;
+    return f;
   }
 
   /** Inserts a distinct Gear value into the k smallest; returns the new (flipped) threshold. */
