@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Medes for Apache OpenWhisk: memory deduplication of warm serverless sandboxes.",
     subcommands = {
       ConfigCommand.class,
+      AnalyzeCommand.class,
       SimulateCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class,
