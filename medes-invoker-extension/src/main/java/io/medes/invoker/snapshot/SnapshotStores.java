@@ -1,36 +1,43 @@
 package io.medes.invoker.snapshot;
 
 import com.typesafe.config.Config;
-import java.util.ArrayList;
+import io.medes.dedup.DedupSettings;
+import io.medes.dedup.registry.InMemoryFingerprintRegistry;
+import io.medes.dedup.registry.RegistrySettings;
 import java.util.List;
-import java.util.ServiceLoader;
 
 /**
- * Selects a snapshot store by name: the built-in {@code plain-criu} (the image as CRIU wrote it) and
- * {@code plain-criu-verified} (plus a hash check of every file before restore), and any store a
- * {@link SnapshotStoreProvider} on the class path offers (e.g. {@code medes}).
+ * Selects a snapshot store by name: {@code medes} (deduplicated against base pages), {@code plain-criu}
+ * (the image as CRIU wrote it) and {@code plain-criu-verified} (plus a hash check of every file before
+ * restore).
  */
 public final class SnapshotStores {
+  private static final List<String> NAMES = List.of("medes", "plain-criu", "plain-criu-verified");
+
   private SnapshotStores() {}
 
+  /**
+   * A new store. The {@code medes} store made here uses a registry local to this invoker; a cluster
+   * deployment constructs {@link MedesSnapshotStore} with the Hazelcast registry instead.
+   */
   public static SnapshotStore create(String name, Config config) {
     switch (name) {
+      case "medes":
+        return new MedesSnapshotStore(
+            config.getString("whisk.medes.invoker.node-id"),
+            DedupSettings.fromConfig(config),
+            new InMemoryFingerprintRegistry(RegistrySettings.fromConfig(config)));
       case "plain-criu":
         return new PlainCriuSnapshotStore(false);
       case "plain-criu-verified":
         return new PlainCriuSnapshotStore(true);
       default:
-        for (SnapshotStoreProvider p : ServiceLoader.load(SnapshotStoreProvider.class)) {
-          if (p.name().equals(name)) return p.create(config);
-        }
-        throw new IllegalArgumentException("no snapshot store named '" + name + "' (available: " + String.join(", ", available()) + ")");
+        throw new IllegalArgumentException("no snapshot store named '" + name + "' (available: " + String.join(", ", NAMES) + ")");
     }
   }
 
   /** Names of every store that can be created here. */
   public static List<String> available() {
-    List<String> names = new ArrayList<>(List.of("plain-criu", "plain-criu-verified"));
-    for (SnapshotStoreProvider p : ServiceLoader.load(SnapshotStoreProvider.class)) names.add(p.name());
-    return names;
+    return NAMES;
   }
 }

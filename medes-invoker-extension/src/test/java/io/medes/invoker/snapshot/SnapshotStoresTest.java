@@ -11,7 +11,8 @@ class SnapshotStoresTest {
   void builtInStoresByName() {
     assertThat(SnapshotStores.create("plain-criu", ConfigFactory.empty()).name()).isEqualTo("plain-criu");
     assertThat(SnapshotStores.create("plain-criu-verified", ConfigFactory.empty()).name()).isEqualTo("plain-criu-verified");
-    assertThat(SnapshotStores.available()).contains("plain-criu", "plain-criu-verified");
+    assertThat(SnapshotStores.available()).contains("medes", "plain-criu", "plain-criu-verified");
+    assertThat(SnapshotStores.create("medes", io.medes.config.MedesConfig.load(java.util.Map.of())).name()).isEqualTo("medes");
   }
 
   @Test
