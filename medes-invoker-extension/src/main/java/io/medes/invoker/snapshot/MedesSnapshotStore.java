@@ -84,7 +84,9 @@ public final class MedesSnapshotStore implements SnapshotStore, AutoCloseable {
   @Override
   public void rebuild(StoredSnapshot snapshot) throws SnapshotException {
     try {
-      restorer.restore(snapshot.imageDir().resolve(DedupImage.FILE_NAME), snapshot.imageDir());
+      io.medes.dedup.restore.RestoreResult result =
+          restorer.restore(snapshot.imageDir().resolve(DedupImage.FILE_NAME), snapshot.imageDir());
+      log.debug("rebuilt {} pages of {} in {} ms", result.pageCount(), snapshot.imageDir(), result.nanos() / 1_000_000.0);
     } catch (RestoreException e) {
       throw new SnapshotException("rebuild of " + snapshot.imageDir() + " failed (" + e.reason() + ")", e);
     }
