@@ -51,7 +51,7 @@ public class CodecBenchmark {
   @Param("featuregen")
   public String function;
 
-  @Param({"zstd-prefix", "sub64-zstd", "xor-zstd", "xor-lz4", "vcdiff"})
+  @Param({"auto", "zstd-prefix", "sub64-zstd", "xor-zstd", "xor-lz4", "vcdiff"})
   public String codec;
 
   private byte[] targets;

@@ -61,7 +61,7 @@ public class DedupRestoreBenchmark {
   @Param("/dev/shm")
   public String workRoot;
 
-  @Param({"rnnmodel"})
+  @Param({"rnnmodel", "featuregen"})
   public String function;
 
   @Param({"2"})
