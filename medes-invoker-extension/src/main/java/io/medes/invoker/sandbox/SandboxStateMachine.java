@@ -144,19 +144,11 @@ public final class SandboxStateMachine {
    * release the memory. Ends DEDUP.
    */
   public void deduplicate(ManagedSandbox sandbox) throws SandboxLostException {
-    synchronized (sandbox) {
-      require(sandbox, SandboxState.WARM);
-      move(sandbox, SandboxState.CHECKPOINTING);
-      try {
-        Path imageDir = freshImageDir(sandbox);
-        runtime.checkpoint(sandbox.handle(), imageDir, false);
-        sandbox.handle(null);
-        sandbox.snapshot(snapshots.store(sandbox.spec(), imageDir));
-        move(sandbox, SandboxState.DEDUP);
-      } catch (SandboxRuntimeException | SnapshotException | RuntimeException e) {
-        throw purgeAfterFailure(sandbox, "checkpoint for dedup failed", e);
-      }
-    }
+    checkpointWarm(sandbox, false, "checkpoint for dedup failed", imageDir -> {
+      sandbox.handle(null);
+      sandbox.snapshot(snapshots.store(sandbox.spec(), imageDir));
+      return SandboxState.DEDUP;
+    });
   }
 
   /**
@@ -164,17 +156,29 @@ public final class SandboxStateMachine {
    * (paused, resident, serving requests like a warm sandbox).
    */
   public void makeBase(ManagedSandbox sandbox) throws SandboxLostException {
+    checkpointWarm(sandbox, true, "checkpoint for base failed", imageDir -> {
+      snapshots.registerBase(sandbox.spec(), imageDir);
+      sandbox.base(true);
+      return SandboxState.BASE;
+    });
+  }
+
+  /** What happens to a fresh checkpoint image; returns the state the sandbox lands in. */
+  private interface CheckpointOutcome {
+    SandboxState apply(Path imageDir) throws SnapshotException;
+  }
+
+  private void checkpointWarm(ManagedSandbox sandbox, boolean leaveRunning, String failure, CheckpointOutcome outcome)
+      throws SandboxLostException {
     synchronized (sandbox) {
       require(sandbox, SandboxState.WARM);
       move(sandbox, SandboxState.CHECKPOINTING);
       try {
         Path imageDir = freshImageDir(sandbox);
-        runtime.checkpoint(sandbox.handle(), imageDir, true);
-        snapshots.registerBase(sandbox.spec(), imageDir);
-        sandbox.base(true);
-        move(sandbox, SandboxState.BASE);
+        runtime.checkpoint(sandbox.handle(), imageDir, leaveRunning);
+        move(sandbox, outcome.apply(imageDir));
       } catch (SandboxRuntimeException | SnapshotException | RuntimeException e) {
-        throw purgeAfterFailure(sandbox, "checkpoint for base failed", e);
+        throw purgeAfterFailure(sandbox, failure, e);
       }
     }
   }

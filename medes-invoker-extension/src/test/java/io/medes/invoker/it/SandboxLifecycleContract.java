@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import io.medes.config.MedesConfig;
+import io.medes.dedup.DedupSettings;
+import io.medes.dedup.image.DedupImage;
+import io.medes.dedup.registry.InMemoryFingerprintRegistry;
+import io.medes.dedup.registry.RegistrySettings;
 import io.medes.invoker.action.ActionProtocolException;
 import io.medes.invoker.action.ActionResponse;
 import io.medes.invoker.action.ActionRuntimeClient;
@@ -16,6 +22,7 @@ import io.medes.invoker.sandbox.ManagedSandbox;
 import io.medes.invoker.sandbox.SandboxLostException;
 import io.medes.invoker.sandbox.SandboxState;
 import io.medes.invoker.sandbox.SandboxStateMachine;
+import io.medes.invoker.snapshot.MedesSnapshotStore;
 import io.medes.invoker.snapshot.PlainCriuSnapshotStore;
 import io.medes.invoker.snapshot.SnapshotStore;
 import java.io.IOException;
@@ -29,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -253,6 +261,68 @@ abstract class SandboxLifecycleContract {
         f.write(b ^ 0x5a);
       }
     });
+  }
+
+  @Test
+  void medesStoreDeduplicatesAgainstABaseAndRestoresVerified() throws Exception {
+    try (MedesSnapshotStore store = medesStore()) {
+      SandboxStateMachine m = machine(runtime, store);
+      ManagedSandbox base = warmSandbox(m);
+      m.makeBase(base);
+      ManagedSandbox s = warmSandbox(m);
+      try {
+        ActionResponse before = run(m, wake(m, s), "before-dedup");
+        m.park(s);
+        MemoryUsage warm = m.memory(s);
+
+        m.deduplicate(s);
+        Path imageDir = s.snapshot().imageDir();
+        assertThat(imageDir.resolve(DedupImage.FILE_NAME)).as("dedup image written").isRegularFile();
+        try (Stream<Path> files = Files.list(imageDir)) {
+          assertThat(files.map(p -> p.getFileName().toString())).as("pages images dropped").noneMatch(n -> n.startsWith("pages-"));
+        }
+        assertThat(m.memory(s).stateBytes()).as("dedup state vs warm PSS %s", warm.pssBytes()).isLessThan(warm.pssBytes());
+
+        m.restore(s);
+        ActionResponse after = run(m, s, "after-dedup");
+        assertThat(after.body().get("count").asInt()).isEqualTo(before.body().get("count").asInt() + 1);
+        assertThat(after.body().get("digest").asText()).as("4 MiB heap rebuilt bit-exact").isEqualTo(before.body().get("digest").asText());
+      } finally {
+        m.purge(s);
+        m.retireBase(base);
+        m.purge(base);
+      }
+    }
+  }
+
+  @Test
+  void medesRestoreWhoseBaseIsGoneIsPurgedAndAColdStartServes() throws Exception {
+    try (MedesSnapshotStore store = medesStore()) {
+      SandboxStateMachine m = machine(runtime, store);
+      ManagedSandbox base = warmSandbox(m);
+      m.makeBase(base);
+      ManagedSandbox s = warmSandbox(m);
+      InetSocketAddress endpoint = s.handle().endpoint();
+      m.deduplicate(s);
+      // The base's node lost it: its registration and its checkpoint pages are gone.
+      m.retireBase(base);
+      m.purge(base);
+
+      assertThatThrownBy(() -> m.restore(s)).isInstanceOf(SandboxLostException.class);
+      assertPurged(s, endpoint);
+      coldStartServes(m);
+    }
+  }
+
+  private MedesSnapshotStore medesStore() {
+    Config config = MedesConfig.load(Map.of());
+    return new MedesSnapshotStore("it-node", DedupSettings.fromConfig(config),
+        new InMemoryFingerprintRegistry(RegistrySettings.fromConfig(config)));
+  }
+
+  private static ManagedSandbox wake(SandboxStateMachine m, ManagedSandbox s) throws SandboxLostException {
+    m.wake(s);
+    return s;
   }
 
   @Test
