@@ -9,13 +9,11 @@ import java.nio.file.Path;
 
 /**
  * Where the platform tests find CRIU and the Docker engine, read from {@code whisk.medes.criu.binary}
- * and {@code whisk.medes.docker.host} (defaults in this module's test {@code reference.conf}).
+ * and {@code whisk.medes.invoker.docker-host} (defaults in medes-dedup-core's and medes-invoker-extension's {@code reference.conf}).
  */
 final class PlatformSettings {
   static final String CRIU_BINARY_KEY = "whisk.medes.criu.binary";
-  static final String DOCKER_HOST_KEY = "whisk.medes.docker.host";
-  static final String DEFAULT_CRIU_BINARY = "/opt/criu/sbin/criu";
-  static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+  static final String DOCKER_HOST_KEY = "whisk.medes.invoker.docker-host";
 
   final Path criuBinary;
   final URI dockerHost;
@@ -30,8 +28,8 @@ final class PlatformSettings {
   }
 
   static PlatformSettings from(Config config) {
-    String criu = config.hasPath(CRIU_BINARY_KEY) ? config.getString(CRIU_BINARY_KEY) : DEFAULT_CRIU_BINARY;
-    String docker = config.hasPath(DOCKER_HOST_KEY) ? config.getString(DOCKER_HOST_KEY) : DEFAULT_DOCKER_HOST;
+    String criu = config.getString(CRIU_BINARY_KEY);
+    String docker = config.getString(DOCKER_HOST_KEY);
     Path criuPath = Path.of(criu);
     if (!criuPath.isAbsolute()) {
       throw new IllegalArgumentException(CRIU_BINARY_KEY + " must be an absolute path, got '" + criu + "'");
