@@ -193,10 +193,11 @@ final class BenchCommand implements Runnable {
       csv.append("# Measured by: ").append(command).append(" at ").append(Instant.now()).append('\n');
       csv.append("# Backend ").append(profileBackend.configName()).append(", dedup store ").append(store)
           .append(". cold/warm/dedup_ms = p50 of the start step alone (create+/init, resume, rebuild+restore),\n");
-      csv.append("# without its /run; exec_ms = p50 of one /run on a running sandbox.\n");
+      csv.append("# without its /run; exec_ms = p50 of one /run on a running sandbox; checkpoint_ms = p50 of checkpointing a\n");
+      csv.append("# warm sandbox and storing it through the dedup store (what freeing its memory costs).\n");
       csv.append("# dedup_remote_ms is NOT measured (single node): dedup_ms + 100. warm_mem_mb = PSS of the paused sandbox +\n");
       csv.append("# its tmpfs writable layer; dedup_mem_mb = stored snapshot + writable layer (capped at warm_mem_mb).\n");
-      csv.append("action,cold_ms,warm_ms,dedup_ms,dedup_remote_ms,warm_mem_mb,dedup_mem_mb,exec_ms\n");
+      csv.append("action,cold_ms,warm_ms,dedup_ms,dedup_remote_ms,warm_mem_mb,dedup_mem_mb,exec_ms,checkpoint_ms\n");
       for (StartMeasurements m : results) {
         if (!m.backend.equals(profileBackend.configName()) || m.cold.isEmpty()) continue;
         double exec = StartMeasurements.percentile(m.exec, 50);
@@ -207,7 +208,8 @@ final class BenchCommand implements Runnable {
         double dedupMb = Math.min(warmMb, StartMeasurements.percentile(m.dedupMemory, 50) / 1048576.0);
         csv.append(m.action).append(',').append(cold).append(',').append(warm).append(',').append(dedup).append(',')
             .append(dedup + 100).append(',').append(String.format(Locale.ROOT, "%.2f", warmMb)).append(',')
-            .append(String.format(Locale.ROOT, "%.2f", dedupMb)).append(',').append(Math.round(exec)).append('\n');
+            .append(String.format(Locale.ROOT, "%.2f", dedupMb)).append(',').append(Math.round(exec)).append(',')
+            .append(Math.round(StartMeasurements.percentile(m.checkpoint, 50))).append('\n');
       }
       write(profileOut, csv.toString());
     }

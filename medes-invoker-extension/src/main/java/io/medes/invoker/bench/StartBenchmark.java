@@ -106,7 +106,9 @@ public final class StartBenchmark {
         m.warm.add(ms(t0));
         underTest.park(s);
 
+        t0 = System.nanoTime();
         underTest.deduplicate(s);
+        m.checkpoint.add(ms(t0));
         m.dedupMemory.add(underTest.memory(s).totalBytes());
         t0 = System.nanoTime();
         underTest.restore(s);

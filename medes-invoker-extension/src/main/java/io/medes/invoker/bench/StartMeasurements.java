@@ -21,6 +21,8 @@ public final class StartMeasurements {
   public final List<Double> warmSetup = new ArrayList<>();
   public final List<Double> dedupSetup = new ArrayList<>();
   public final List<Double> criuSetup = new ArrayList<>();
+  /** Checkpoint of a warm sandbox plus the snapshot store's work (dedup): what freeing its memory costs. */
+  public final List<Double> checkpoint = new ArrayList<>();
   /** One /run on a running sandbox: the action's own execution plus the HTTP round trip. */
   public final List<Double> exec = new ArrayList<>();
   /** Warm state: PSS of the paused processes plus their tmpfs writable layer. */

@@ -3,6 +3,8 @@ package io.medes.tests.invoker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.medes.cli.MedesCommand;
+import io.medes.simulator.profile.ActionProfile;
+import io.medes.simulator.profile.CostProfile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -69,9 +71,13 @@ class BenchStartsCommandTest {
 
     assertThat(Files.readAllLines(samples)).anyMatch(l -> l.startsWith("builtin,runc,criu,1,"))
         .anyMatch(l -> l.startsWith("builtin,runc,exec,1,"));
-    List<String> profileRows = Files.readAllLines(profile).stream().filter(l -> !l.startsWith("#")).toList();
-    assertThat(profileRows.get(0)).isEqualTo("action,cold_ms,warm_ms,dedup_ms,dedup_remote_ms,warm_mem_mb,dedup_mem_mb,exec_ms");
-    assertThat(profileRows.get(1)).startsWith("builtin,");
+    // The profile is the contract with the simulator: it must load in the simulator's own parser,
+    // with the measured checkpoint time instead of the simulator's estimate.
+    CostProfile loaded = CostProfile.fromFile(profile);
+    assertThat(loaded.actions()).hasSize(1);
+    ActionProfile builtin = loaded.action(0);
+    assertThat(builtin.action()).isEqualTo("builtin");
+    assertThat(builtin.checkpointMs()).as("measured checkpoint_ms").isPositive();
     assertThat(Files.readString(markdown)).contains("## runc").contains("| builtin |");
   }
 }
