@@ -9,6 +9,7 @@ import io.medes.dedup.image.DedupImage;
 import io.medes.dedup.registry.BaseInfo;
 import io.medes.dedup.registry.FingerprintRegistry;
 import io.medes.dedup.restore.RestoreException;
+import io.medes.dedup.restore.RestoreResult;
 import io.medes.dedup.restore.Restorer;
 import io.medes.invoker.runtime.SandboxSpec;
 import java.io.IOException;
@@ -67,25 +68,33 @@ public final class MedesSnapshotStore implements SnapshotStore, AutoCloseable {
   @Override
   public StoredSnapshot store(SandboxSpec spec, Path imageDir) throws SnapshotException {
     Path imageFile = imageDir.resolve(DedupImage.FILE_NAME);
+    DedupResult result;
     try {
-      DedupResult result = deduplicator.dedup(imageDir, identity(spec), imageFile);
-      List<String> bases = new ArrayList<>();
-      for (DedupImage.BaseRef b : result.image().bases()) bases.add(b.baseId());
-      // The dedup image is written durably before the pages go: an in-memory map is never the only copy.
-      deletePagesImages(imageDir);
-      referencedBases.put(imageDir, bases);
-      log.debug("{}: {}", spec.sandboxId(), result);
-      return new StoredSnapshot(imageDir, imageDir, PlainCriuSnapshotStore.directorySize(imageDir));
+      result = deduplicator.dedup(imageDir, identity(spec), imageFile);
     } catch (IOException | RuntimeException e) {
       throw new SnapshotException("dedup of " + spec.sandboxId() + "'s checkpoint " + imageDir + " failed", e);
+    }
+    // From here the image holds references to its bases (retained by the deduplicator); any failure must
+    // release them, since the caller purges the sandbox without a stored snapshot to discard.
+    List<String> bases = new ArrayList<>();
+    for (DedupImage.BaseRef b : result.image().bases()) bases.add(b.baseId());
+    try {
+      // The dedup image is written durably before the pages go: an in-memory map is never the only copy.
+      deletePagesImages(imageDir);
+      StoredSnapshot snapshot = new StoredSnapshot(imageDir, imageDir, PlainCriuSnapshotStore.directorySize(imageDir));
+      referencedBases.put(imageDir, bases);
+      log.debug("{}: {}", spec.sandboxId(), result);
+      return snapshot;
+    } catch (IOException | RuntimeException e) {
+      for (String base : bases) registry.release(base);
+      throw new SnapshotException("storing " + spec.sandboxId() + "'s dedup image in " + imageDir + " failed", e);
     }
   }
 
   @Override
   public void rebuild(StoredSnapshot snapshot) throws SnapshotException {
     try {
-      io.medes.dedup.restore.RestoreResult result =
-          restorer.restore(snapshot.imageDir().resolve(DedupImage.FILE_NAME), snapshot.imageDir());
+      RestoreResult result = restorer.restore(snapshot.imageDir().resolve(DedupImage.FILE_NAME), snapshot.imageDir());
       log.debug("rebuilt {} pages of {} in {} ms", result.pageCount(), snapshot.imageDir(), result.nanos() / 1_000_000.0);
     } catch (RestoreException e) {
       throw new SnapshotException("rebuild of " + snapshot.imageDir() + " failed (" + e.reason() + ")", e);
