@@ -59,6 +59,10 @@ final class BenchCommand implements Runnable {
     @Option(names = "--reps", description = "Repetitions per action and backend, each with a fresh sandbox (default: ${DEFAULT-VALUE}).", defaultValue = "10")
     int reps;
 
+    @Option(names = "--warmup", description = "Unrecorded repetitions per action and backend before the measured ones, so that "
+        + "the JIT has compiled the invoker's own code as in a long-running invoker (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    int warmup;
+
     @Option(names = "--store", description = "Snapshot store of the dedup column: plain-criu, plain-criu-verified, or medes once installed (default: ${DEFAULT-VALUE}).",
         defaultValue = "plain-criu")
     String store;
@@ -96,6 +100,7 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       if (reps < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--reps must be at least 1, got " + reps);
+      if (warmup < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must not be negative, got " + warmup);
       PrintWriter log = spec.commandLine().getErr();
       Config config = MedesConfig.load();
       InvokerSettings base = InvokerSettings.from(config);
@@ -108,9 +113,10 @@ final class BenchCommand implements Runnable {
           StartBenchmark bench = new StartBenchmark(runtime, snapshots, settings.checkpointRoot(), settings.initTimeout(), log::println);
           for (BenchAction a : actions) {
             if (runtime instanceof RuncSandboxRuntime runc) runc.prepareImage(a.image());
-            log.println("== " + a.name() + " on " + backend.configName() + " (" + reps + " reps, store " + snapshots.name() + ")");
+            log.println("== " + a.name() + " on " + backend.configName() + " (" + warmup + " warm-up + " + reps + " reps, store "
+                + snapshots.name() + ")");
             log.flush();
-            results.add(bench.measure(a, reps));
+            results.add(bench.measure(a, warmup, reps));
           }
         }
       }
@@ -218,7 +224,8 @@ final class BenchCommand implements Runnable {
       StringBuilder md = new StringBuilder();
       md.append("# Start latency and state memory per action and backend\n\n");
       md.append("Produced by `").append(command).append("` at ").append(Instant.now()).append(" (dedup store `").append(store)
-          .append("`, ").append(reps).append(" repetitions, each with a fresh sandbox). Raw samples: `")
+          .append("`, ").append(reps).append(" repetitions after ").append(warmup)
+          .append(" unrecorded warm-up repetition(s), each with a fresh sandbox). Raw samples: `")
           .append(samplesOut.getFileName()).append("`.\n\n");
       md.append("Latencies in ms, p50 unless noted. *request→response*: from the request to the first successful `/run`, ")
           .append("the action's execution included; *step*: the start step alone (create + `/init`, resume, rebuild + restore); ")

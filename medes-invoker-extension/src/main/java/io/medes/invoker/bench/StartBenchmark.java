@@ -43,11 +43,20 @@ public final class StartBenchmark {
     this.plainCriu = new SandboxStateMachine(runtime, new PlainCriuSnapshotStore(), client, checkpointRoot, initTimeout, System::currentTimeMillis);
   }
 
-  public StartMeasurements measure(BenchAction action, int reps) {
+  /**
+   * Measures {@code reps} repetitions after {@code warmups} whose samples are dropped (their failures are
+   * kept): the first restores of a fresh JVM run the rebuild interpreted, unlike a long-running invoker.
+   */
+  public StartMeasurements measure(BenchAction action, int warmups, int reps) {
     StartMeasurements m = new StartMeasurements(action.name(), runtime.name(), underTest.snapshots().name());
     ManagedSandbox base = startBase(action, m);
     try {
-      measureRepetitions(action, reps, m);
+      if (warmups > 0) {
+        StartMeasurements dropped = new StartMeasurements(action.name(), runtime.name(), underTest.snapshots().name());
+        measureRepetitions(action, warmups, dropped, "warm-up ");
+        dropped.failures.forEach(f -> m.failures.add("warm-up " + f));
+      }
+      measureRepetitions(action, reps, m, "");
     } finally {
       if (base != null && base.state() == SandboxState.BASE) {
         underTest.retireBase(base);
@@ -80,9 +89,10 @@ public final class StartBenchmark {
     }
   }
 
-  private void measureRepetitions(BenchAction action, int reps, StartMeasurements m) {
+  private void measureRepetitions(BenchAction action, int reps, StartMeasurements m, String label) {
     for (int rep = 0; rep < reps; rep++) {
-      SandboxSpec spec = new SandboxSpec("bench-" + action.name() + "-" + runtime.name() + "-" + ProcessHandle.current().pid() + "-" + rep,
+      SandboxSpec spec = new SandboxSpec("bench-" + action.name() + "-" + runtime.name() + "-" + ProcessHandle.current().pid() + "-"
+          + (label.isEmpty() ? "" : "w") + rep,
           action.image(), "guest", action.name(), action.memoryLimitMb(), Map.of());
       ManagedSandbox s = null;
       try {
@@ -124,12 +134,12 @@ public final class StartBenchmark {
         m.criuSetup.add(ms(t0));
         runChecked(plainCriu, s, action);
         m.criu.add(ms(t0));
-        progress.accept(String.format("%s/%s rep %d: cold %.0f ms, warm %.1f ms, dedup %.0f ms, criu %.0f ms, warm %.1f MiB, dedup %.1f MiB",
-            action.name(), runtime.name(), rep + 1, last(m.cold), last(m.warm), last(m.dedup), last(m.criu),
+        progress.accept(String.format("%s/%s %srep %d: cold %.0f ms, warm %.1f ms, dedup %.0f ms, criu %.0f ms, warm %.1f MiB, dedup %.1f MiB",
+            action.name(), runtime.name(), label, rep + 1, last(m.cold), last(m.warm), last(m.dedup), last(m.criu),
             m.warmMemory.get(m.warmMemory.size() - 1) / 1048576.0, m.dedupMemory.get(m.dedupMemory.size() - 1) / 1048576.0));
       } catch (SandboxLostException | ActionProtocolException | SandboxRuntimeException | IllegalStateException e) {
         m.failures.add("rep " + (rep + 1) + ": " + e.getMessage() + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
-        progress.accept(action.name() + "/" + runtime.name() + " rep " + (rep + 1) + " FAILED: " + e.getMessage());
+        progress.accept(action.name() + "/" + runtime.name() + " " + label + "rep " + (rep + 1) + " FAILED: " + e.getMessage());
       } finally {
         if (s != null && s.state() != SandboxState.PURGED && !s.state().isTransitional()) {
           underTest.purge(s);

@@ -138,6 +138,7 @@ abstract class SandboxLifecycleContract {
     ActionResponse restored = run(m, s, "dedup");
     assertThat(restored.body().get("count").asInt()).as("counter survives checkpoint/restore").isEqualTo(3);
     assertThat(restored.body().get("digest").asText()).as("4 MiB heap survives checkpoint/restore").isEqualTo(digest);
+    m.awaitDiscards();
     assertThat(imageDir).as("restored image discarded").doesNotExist();
     assertThat(m.memory(s).rssBytes()).isPositive();
 

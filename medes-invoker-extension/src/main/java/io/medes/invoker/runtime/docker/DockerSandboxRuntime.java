@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.transport.DockerHttpClient.Request.Method;
+import io.medes.invoker.runtime.HostChecks;
 import io.medes.invoker.runtime.InvokerSettings;
 import io.medes.invoker.runtime.MemoryUsage;
 import io.medes.invoker.runtime.OpenConnections;
@@ -56,6 +57,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
   private static final java.time.Duration QUIESCE = java.time.Duration.ofMillis(50);
 
   public DockerSandboxRuntime(InvokerSettings settings) {
+    HostChecks.warnOnce(settings);
     this.settings = settings;
     this.engine = new DockerEngine(settings.dockerHost(), settings.dockerTimeout());
     String root;

@@ -1,6 +1,7 @@
 package io.medes.invoker.runtime.runc;
 
 import io.medes.invoker.runtime.CommandRunner;
+import io.medes.invoker.runtime.HostChecks;
 import io.medes.invoker.runtime.InvokerSettings;
 import io.medes.invoker.runtime.MemoryUsage;
 import io.medes.invoker.runtime.OpenConnections;
@@ -80,6 +81,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
 
   public RuncSandboxRuntime(InvokerSettings settings) {
     settings.requireBinaries();
+    HostChecks.warnOnce(settings);
     this.settings = settings;
     String path = settings.criuBinary().getParent() + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     this.commands = new CommandRunner(Map.of("PATH", path));
