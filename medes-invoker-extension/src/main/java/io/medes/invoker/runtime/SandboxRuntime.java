@@ -1,6 +1,9 @@
 package io.medes.invoker.runtime;
 
 import java.nio.file.Path;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * A container backend able to create, pause, checkpoint and restore action sandboxes.
@@ -32,6 +35,23 @@ public interface SandboxRuntime extends AutoCloseable {
   void checkpoint(SandboxHandle sandbox, Path imageDir, boolean leaveRunning) throws SandboxRuntimeException;
 
   SandboxHandle restore(SandboxSpec spec, Path imageDir) throws SandboxRuntimeException;
+
+  /**
+   * Like {@link #restore(SandboxSpec, Path)} for an image whose {@code pages-*.img} files are still being
+   * written: {@code pagesReady} completes once they are complete and verified, or exceptionally if they
+   * never will be (the caller completes it within bounded time). A backend may create the sandbox
+   * meanwhile but reads no page before; if {@code pagesReady} fails, the restore fails and nothing of the
+   * sandbox runs. This default simply waits for the pages first.
+   */
+  default SandboxHandle restore(SandboxSpec spec, Path imageDir, CompletableFuture<Void> pagesReady)
+      throws SandboxRuntimeException {
+    try {
+      pagesReady.join();
+    } catch (CompletionException | CancellationException e) {
+      throw new SandboxRuntimeException("the pages of " + spec.sandboxId() + " were not rebuilt", e.getCause() != null ? e.getCause() : e);
+    }
+    return restore(spec, imageDir);
+  }
 
   void destroy(SandboxSpec spec);
 

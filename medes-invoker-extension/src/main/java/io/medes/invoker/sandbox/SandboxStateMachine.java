@@ -18,7 +18,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +56,18 @@ public final class SandboxStateMachine {
   private final LongSupplier clockMillis;
   private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
   /**
-   * Deletes the images of restored sandboxes off the request path: freeing a 200 MB image on tmpfs
-   * takes 20-30 ms, which the first response after a restore need not wait for. One thread, so
-   * {@link #awaitDiscards()} can wait for everything queued before it.
+   * Deletes the images of restored sandboxes off the request path: freeing a 200 MB image on a tmpfs
+   * without huge pages takes 20-30 ms, which the first response after a restore need not wait for. One
+   * thread, so {@link #awaitDiscards()} can wait for everything queued before it.
    */
-  private static final java.util.concurrent.ExecutorService DISCARDS =
-      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+  /** Runs each restore's page rebuild beside the backend's restore (the rebuild's own workers are the store's). */
+  private static final ExecutorService REBUILDS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "medes-rebuild");
+    t.setDaemon(true);
+    return t;
+  });
+  private static final ExecutorService DISCARDS =
+      Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "medes-snapshot-discard");
         t.setDaemon(true);
         return t;
@@ -212,17 +223,46 @@ public final class SandboxStateMachine {
     synchronized (sandbox) {
       require(sandbox, SandboxState.DEDUP);
       move(sandbox, SandboxState.RESTORING);
+      StoredSnapshot snapshot = sandbox.snapshot();
+      // The backend builds the sandbox while the pages are rebuilt; it reads them only once verified.
+      // A store that only checks its files does so first: nothing to overlap.
+      CompletableFuture<Void> rebuilt;
+      if (snapshots.rebuildWritesPages()) {
+        rebuilt = CompletableFuture.runAsync(() -> rebuildOrThrow(snapshot), REBUILDS);
+      } else {
+        try {
+          snapshots.rebuild(snapshot);
+        } catch (SnapshotException e) {
+          throw purgeAfterFailure(sandbox, "restore failed", e);
+        }
+        rebuilt = CompletableFuture.completedFuture(null);
+      }
       try {
-        StoredSnapshot snapshot = sandbox.snapshot();
-        snapshots.rebuild(snapshot);
-        sandbox.handle(runtime.restore(sandbox.spec(), snapshot.imageDir()));
+        sandbox.handle(runtime.restore(sandbox.spec(), snapshot.imageDir(), rebuilt));
+        rebuilt.join(); // complete by now; a backend that ignored a failed rebuild must not leave it running
         // The rebuilt image served its purpose; the live sandbox is the state now.
         sandbox.snapshot(null);
         DISCARDS.execute(() -> discardQuietly(snapshot));
         move(sandbox, SandboxState.RUNNING);
-      } catch (SandboxRuntimeException | SnapshotException | RuntimeException e) {
-        throw purgeAfterFailure(sandbox, "restore failed", e);
+      } catch (SandboxRuntimeException | RuntimeException e) {
+        // Purging deletes the image: the rebuild must have stopped writing it. Its failure, if any, is the cause.
+        Throwable rebuildFailure = rebuilt.handle((ok, failure) -> failure).join();
+        Exception cause = e;
+        if (rebuildFailure instanceof CompletionException && rebuildFailure.getCause() instanceof SnapshotException) {
+          SnapshotException lost = (SnapshotException) rebuildFailure.getCause();
+          if (e != rebuildFailure) lost.addSuppressed(e);
+          cause = lost;
+        }
+        throw purgeAfterFailure(sandbox, "restore failed", cause);
       }
+    }
+  }
+
+  private void rebuildOrThrow(StoredSnapshot snapshot) {
+    try {
+      snapshots.rebuild(snapshot);
+    } catch (SnapshotException e) {
+      throw new CompletionException(e);
     }
   }
 
@@ -232,7 +272,7 @@ public final class SandboxStateMachine {
       DISCARDS.submit(() -> { }).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException("the discard queue failed", e.getCause());
     }
   }

@@ -102,6 +102,11 @@ public final class MedesSnapshotStore implements SnapshotStore, AutoCloseable {
   }
 
   @Override
+  public boolean rebuildWritesPages() {
+    return true;
+  }
+
+  @Override
   public void registerBase(SandboxSpec spec, Path imageDir) throws SnapshotException {
     try {
       BasePreparer.register(identity(spec), imageDir, settings.scheme(), registry, basePages, workers);

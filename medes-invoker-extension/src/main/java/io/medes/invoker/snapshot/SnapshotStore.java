@@ -25,6 +25,14 @@ public interface SnapshotStore {
    */
   void rebuild(StoredSnapshot snapshot) throws SnapshotException;
 
+  /**
+   * Whether {@link #rebuild} writes the pages images (rather than checking them in place): then the
+   * backend creates the sandbox while they are written, instead of after.
+   */
+  default boolean rebuildWritesPages() {
+    return false;
+  }
+
   /** Registers a base sandbox's checkpoint pages as dedup sources. */
   void registerBase(SandboxSpec spec, Path imageDir) throws SnapshotException;
 

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 
 /**
  * A store that drops the pages like a dedup store would and then cannot get a base page back: the
- * situation of a dedup image whose base sandbox (or its node) is gone.
+ * situation of a dedup image whose base sandbox (or its node) is gone. It fails a while into the
+ * rebuild, as a real one does, so a backend that builds the sandbox meanwhile is caught mid-restore.
  */
 final class FailingRebuildStore implements SnapshotStore {
   private final PlainCriuSnapshotStore plain = new PlainCriuSnapshotStore();
@@ -22,7 +23,17 @@ final class FailingRebuildStore implements SnapshotStore {
   }
 
   @Override
+  public boolean rebuildWritesPages() {
+    return true;
+  }
+
+  @Override
   public void rebuild(StoredSnapshot snapshot) throws SnapshotException {
+    try {
+      Thread.sleep(300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     throw new SnapshotException("injected: base page 0x7f3a12345000 of base sandbox base-1 is no longer available");
   }
 

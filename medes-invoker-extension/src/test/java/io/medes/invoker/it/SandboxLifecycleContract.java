@@ -327,6 +327,26 @@ abstract class SandboxLifecycleContract {
   }
 
   @Test
+  void restoreWaitsForPagesThatArriveLateAndKeepsTheState() throws Exception {
+    SandboxStateMachine m = machine(runtime, new LatePagesStore(700));
+    ManagedSandbox s = warmSandbox(m);
+    try {
+      ActionResponse before = run(m, wake(m, s), "before-late");
+      m.park(s);
+      m.deduplicate(s);
+      try (Stream<Path> files = Files.list(s.snapshot().imageDir())) {
+        assertThat(files.map(p -> p.getFileName().toString())).as("pages held back").noneMatch(n -> n.endsWith(".img") && n.startsWith("pages-"));
+      }
+      m.restore(s);
+      ActionResponse after = run(m, s, "after-late");
+      assertThat(after.body().get("count").asInt()).isEqualTo(before.body().get("count").asInt() + 1);
+      assertThat(after.body().get("digest").asText()).isEqualTo(before.body().get("digest").asText());
+    } finally {
+      m.purge(s);
+    }
+  }
+
+  @Test
   void missingBasePageFailsTheRebuildAndPurges() throws Exception {
     restoreOfCorruptedImageFailsCleanly(new FailingRebuildStore(), imageDir -> {});
   }

@@ -93,6 +93,22 @@ final class OciBundle {
     return bundle.resolve("criu.conf");
   }
 
+  /**
+   * The configuration with a {@code createRuntime} hook that holds a restore until {@code gate} (a FIFO)
+   * yields the line {@code ok}. runc runs the hook when CRIU has set up the namespaces and mounts and
+   * before it restores any memory, so the pages can be rebuilt meanwhile. Any other line, end of file
+   * (the invoker closed the gate or died) or {@code timeoutSeconds} make the hook, and so the restore, fail.
+   */
+  static ObjectNode withPagesGate(ObjectNode config, Path gate, long timeoutSeconds) {
+    ObjectNode gated = config.deepCopy();
+    ArrayNode hooks = gated.putObject("hooks").putArray("createRuntime");
+    ObjectNode hook = hooks.addObject().put("path", "/bin/sh");
+    hook.putArray("args").add("sh").add("-c").add("read -r status < \"$1\" && [ \"$status\" = ok ]").add("medes-pages-gate")
+        .add(gate.toString());
+    hook.put("timeout", Math.max(1, timeoutSeconds));
+    return gated;
+  }
+
   static void write(ObjectNode config, Path file) throws IOException {
     JSON.writeValue(file.toFile(), config);
   }

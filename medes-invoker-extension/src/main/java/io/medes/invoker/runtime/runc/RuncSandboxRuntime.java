@@ -12,13 +12,19 @@ import io.medes.invoker.runtime.SandboxRuntimeException;
 import io.medes.invoker.runtime.SandboxSpec;
 import io.medes.invoker.runtime.docker.DockerEngine;
 import io.medes.invoker.snapshot.PlainCriuSnapshotStore;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -59,6 +65,8 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
    * none (paused after its runtime closed the request's connection; a live one makes the dump fail).
    */
   static final String CRIU_CONFIG = "network-lock skip\n";
+  /** The FIFO in a bundle through which a restore learns that its pages are rebuilt. */
+  private static final String PAGES_GATE = "pages-ready";
   /** How long a pause waits for the runtime to close the last request's connection. */
   private static final java.time.Duration QUIESCE = java.time.Duration.ofMillis(50);
 
@@ -70,6 +78,8 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     final String cgroupsPath;
     SandboxNetwork.Attachment net;
     boolean mounted;
+    /** The bundle's config.json as written for cold starts (restores may add a pages gate to it). */
+    ObjectNode config;
 
     Sandbox(SandboxSpec spec, Path dir, String cgroupsPath) {
       this.spec = spec;
@@ -150,10 +160,28 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
           + r.output().strip() + "\n" + tail(work.resolve("dump.log")));
     }
     deleteQuietly(work);
+    createGate(s);
   }
 
   @Override
   public SandboxHandle restore(SandboxSpec spec, Path imageDir) throws SandboxRuntimeException {
+    return restore(spec, imageDir, (CompletableFuture<Void>) null);
+  }
+
+  /**
+   * Starts runc and CRIU at once and lets CRIU wait, after it has built the sandbox's namespaces and
+   * mounts (about 25 ms here) and before it reads any page, until {@code pagesReady} completes: the
+   * rebuild of the pages and the creation of the sandbox overlap. The wait is an OCI hook reading a FIFO
+   * in the bundle ({@link OciBundle#withPagesGate}); the gate is answered when {@code pagesReady}
+   * completes and closed when runc returns, so a hook never outlives the restore.
+   */
+  @Override
+  public SandboxHandle restore(SandboxSpec spec, Path imageDir, CompletableFuture<Void> pagesReady)
+      throws SandboxRuntimeException {
+    if (pagesReady != null && pagesReady.isDone()) {
+      if (pagesReady.isCompletedExceptionally()) return SandboxRuntime.super.restore(spec, imageDir, pagesReady); // throws
+      pagesReady = null;
+    }
     Sandbox s = sandboxes.get(spec.sandboxId());
     try {
       if (s == null) {
@@ -170,8 +198,14 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
       // without tcp-close, so a sandbox holding a live connection on purpose is still refused.
       Path criuConfig = OciBundle.criuConfig(s.dir);
       Files.writeString(criuConfig, CRIU_CONFIG + "tcp-close\n");
-      int exit = commands.runDetached(runc("restore", "-d", "--image-path", imageDir.toAbsolutePath().toString(), "--work-path", work.toString(),
-          "--pid-file", pidFile.toString(), "--bundle", s.dir.toString(), spec.sandboxId()), settings.restoreTimeout());
+      List<String> command = runc("restore", "-d", "--image-path", imageDir.toAbsolutePath().toString(), "--work-path", work.toString(),
+          "--pid-file", pidFile.toString(), "--bundle", s.dir.toString(), spec.sandboxId());
+      long started = System.nanoTime();
+      int exit = pagesReady == null
+          ? commands.runDetached(command, settings.restoreTimeout())
+          : runGated(s, command, pagesReady);
+      log.debug("runc restore of {} took {} ms (exit {}, gated {})", spec.sandboxId(), (System.nanoTime() - started) / 1_000_000.0, exit,
+          pagesReady != null);
       if (exit != 0) {
         throw new SandboxRuntimeException("restore of sandbox " + spec.sandboxId() + " failed (exit " + exit + "): "
             + tail(s.dir.resolve("runc.log")) + "\n" + tail(work.resolve("restore.log")));
@@ -190,6 +224,34 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
       destroy(spec);
       throw e;
     }
+  }
+
+  /** runc restore with the pages gate in the bundle's configuration for this one run. */
+  private int runGated(Sandbox s, List<String> command, CompletableFuture<Void> pagesReady)
+      throws SandboxRuntimeException, IOException {
+    Path gate = s.dir.resolve(PAGES_GATE);
+    if (!Files.exists(gate)) createGate(s);
+    Path configFile = s.dir.resolve("config.json");
+    OciBundle.write(OciBundle.withPagesGate(s.config, gate, settings.restoreTimeout().toSeconds() + 1), configFile);
+    // Read and write: opening a FIFO so never blocks, and keeps a line written before the hook opens it.
+    try (FileChannel answer = FileChannel.open(gate, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      pagesReady.whenComplete((ok, failure) -> {
+        try {
+          answer.write(ByteBuffer.wrap((failure == null ? "ok\n" : "failed\n").getBytes(StandardCharsets.US_ASCII)));
+        } catch (IOException e) {
+          // runc already returned and closed the gate: the restore is over either way.
+        }
+      });
+      return commands.runDetached(command, settings.restoreTimeout());
+    } finally {
+      OciBundle.write(s.config, configFile);
+    }
+  }
+
+  /** The FIFO of a sandbox's pages gate; made when it is checkpointed, so that restores need not. */
+  private void createGate(Sandbox s) throws SandboxRuntimeException {
+    Path gate = s.dir.resolve(PAGES_GATE);
+    if (!Files.exists(gate)) commands.check(List.of("mkfifo", "-m", "0600", gate.toString()), settings.commandTimeout());
   }
 
   @Override
@@ -310,8 +372,8 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     s.mounted = true;
     try {
       Files.writeString(OciBundle.criuConfig(s.dir), CRIU_CONFIG);
-      OciBundle.write(OciBundle.config(s.spec, image, s.rootfsMount, s.net.namespacePath(), s.cgroupsPath, settings.pidsLimit()),
-          s.dir.resolve("config.json"));
+      s.config = OciBundle.config(s.spec, image, s.rootfsMount, s.net.namespacePath(), s.cgroupsPath, settings.pidsLimit());
+      OciBundle.write(s.config, s.dir.resolve("config.json"));
     } catch (IOException e) {
       throw new SandboxRuntimeException("cannot write " + s.dir.resolve("config.json"), e);
     }
