@@ -29,7 +29,7 @@ final class AutoCodec implements PatchCodec {
 
   AutoCodec(int level) {
     this.level = level;
-    this.sub64 = Sub64Codec.zstd(level);
+    this.sub64 = new Sub64Codec(level);
     this.prefix = new ZstdPrefixCodec(level);
   }
 

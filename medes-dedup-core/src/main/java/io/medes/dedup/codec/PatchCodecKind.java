@@ -20,11 +20,9 @@ public enum PatchCodecKind {
    * 64-bit little-endian word-wise subtraction of the base page, then zstd: pointers into a region
    * that ASLR moved by a constant become one repeated word.
    */
-  SUB64_ZSTD(5, "sub64-zstd", 3, Sub64Codec::zstd),
+  SUB64_ZSTD(5, "sub64-zstd", 3, level -> new Sub64Codec(level)),
   /** Per page the smaller of sub64-zstd and zstd-prefix against the same base page (1-byte tag). */
-  AUTO(6, "auto", 3, AutoCodec::new),
-  /** sub64 with LZ4 instead of zstd: about 3x faster to decode, larger patches. */
-  SUB64_LZ4(7, "sub64-lz4", 0, level -> Sub64Codec.lz4());
+  AUTO(6, "auto", 3, AutoCodec::new);
 
   private final int id;
   private final String configName;

@@ -5,35 +5,25 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Delta = target minus base, per aligned little-endian 64-bit word, then zstd or LZ4. Under ASLR,
- * pointers into one mapping differ between two sandboxes by the same constant, so their differences
- * repeat and compress to almost nothing; equal words become zero.
+ * Delta = target minus base, per aligned little-endian 64-bit word, then zstd. Under ASLR, pointers
+ * into one mapping differ between two sandboxes by the same constant, so their differences repeat and
+ * compress to almost nothing; equal words become zero.
  */
 final class Sub64Codec implements PatchCodec {
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-  private final PatchCodecKind kind;
   private final int level;
   private final Compressor compressor;
   private final byte[] delta = new byte[PAGE_SIZE];
 
-  private Sub64Codec(PatchCodecKind kind, int level, Compressor compressor) {
-    this.kind = kind;
+  Sub64Codec(int level) {
     this.level = level;
-    this.compressor = compressor;
-  }
-
-  static Sub64Codec zstd(int level) {
-    return new Sub64Codec(PatchCodecKind.SUB64_ZSTD, level, Compressor.zstd(level));
-  }
-
-  static Sub64Codec lz4() {
-    return new Sub64Codec(PatchCodecKind.SUB64_LZ4, 0, Compressor.lz4());
+    this.compressor = Compressor.zstd(level);
   }
 
   @Override
   public PatchCodecKind kind() {
-    return kind;
+    return PatchCodecKind.SUB64_ZSTD;
   }
 
   @Override
@@ -75,6 +65,6 @@ final class Sub64Codec implements PatchCodec {
 
   @Override
   public String toString() {
-    return kind.configName() + (level > 0 ? ":" + level : "");
+    return "sub64-zstd:" + level;
   }
 }
