@@ -60,7 +60,7 @@ final class BenchCommand implements Runnable {
     int reps;
 
     @Option(names = "--warmup", description = "Unrecorded repetitions per action and backend before the measured ones, so that "
-        + "the JIT has compiled the invoker's own code as in a long-running invoker (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+        + "the JIT has compiled the invoker's own code as in a long-running invoker (default: ${DEFAULT-VALUE}).", defaultValue = "3")
     int warmup;
 
     @Option(names = "--store", description = "Snapshot store of the dedup column: plain-criu, plain-criu-verified, or medes once installed (default: ${DEFAULT-VALUE}).",
