@@ -36,6 +36,7 @@ public record InvokerSettings(
     Path runRoot,
     Path rootfsCache,
     String dockerHost,
+    Path dockerTempDir,
     int actionPort,
     Path runcBinary,
     Path runcStateRoot,
@@ -77,6 +78,7 @@ public record InvokerSettings(
     requireAbsolute("checkpoint-root", checkpointRoot);
     requireAbsolute("run-root", runRoot);
     requireAbsolute("rootfs-cache", rootfsCache);
+    requireAbsolute("docker-temp-dir", dockerTempDir);
     requireAbsolute("runc.binary", runcBinary);
     requireAbsolute("runc.state-root", runcStateRoot);
     requireAbsolute("runc.criu-binary", criuBinary);
@@ -113,6 +115,7 @@ public record InvokerSettings(
           Path.of(c.getString("run-root")),
           Path.of(c.getString("rootfs-cache")),
           c.getString("docker-host"),
+          Path.of(c.getString("docker-temp-dir")),
           c.getInt("action-port"),
           Path.of(c.getString("runc.binary")),
           Path.of(c.getString("runc.state-root")),
@@ -133,21 +136,21 @@ public record InvokerSettings(
 
   /** The same settings with another backend (the bench compares both). */
   public InvokerSettings withBackend(Backend other) {
-    return new InvokerSettings(other, checkpointRoot, runRoot, rootfsCache, dockerHost, actionPort, runcBinary,
+    return new InvokerSettings(other, checkpointRoot, runRoot, rootfsCache, dockerHost, dockerTempDir, actionPort, runcBinary,
         runcStateRoot, criuBinary, cgroupParent, pidsLimit, bridge, subnet, commandTimeout, initTimeout,
         checkpointTimeout, restoreTimeout, dockerTimeout);
   }
 
   /** The same settings with other tmpfs roots (tests isolate themselves this way). */
   public InvokerSettings withRoots(Path checkpoints, Path run) {
-    return new InvokerSettings(backend, checkpoints, run, rootfsCache, dockerHost, actionPort, runcBinary,
+    return new InvokerSettings(backend, checkpoints, run, rootfsCache, dockerHost, dockerTempDir, actionPort, runcBinary,
         runcStateRoot, criuBinary, cgroupParent, pidsLimit, bridge, subnet, commandTimeout, initTimeout,
         checkpointTimeout, restoreTimeout, dockerTimeout);
   }
 
   /** The same settings with other bounds for restores and Docker API calls (tests of hanging restores). */
   public InvokerSettings withRestoreTimeouts(Duration restore, Duration docker) {
-    return new InvokerSettings(backend, checkpointRoot, runRoot, rootfsCache, dockerHost, actionPort, runcBinary,
+    return new InvokerSettings(backend, checkpointRoot, runRoot, rootfsCache, dockerHost, dockerTempDir, actionPort, runcBinary,
         runcStateRoot, criuBinary, cgroupParent, pidsLimit, bridge, subnet, commandTimeout, initTimeout,
         checkpointTimeout, restore, docker);
   }

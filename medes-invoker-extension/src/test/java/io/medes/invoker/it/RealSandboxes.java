@@ -6,11 +6,14 @@ import io.medes.config.MedesConfig;
 import io.medes.invoker.runtime.InvokerSettings;
 import io.medes.invoker.runtime.SandboxSpec;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -141,5 +144,14 @@ public final class RealSandboxes {
     List<String> names = new ArrayList<>();
     for (String n : out.split("\n")) if (n.startsWith("medes-" + prefix)) names.add(n);
     return names;
+  }
+
+  /** Docker's containerd client's unpacked restore checkpoints under dockerd's temporary directory. */
+  public static Set<String> containerdCheckpointDirs(Path dockerTemp) throws IOException {
+    Set<String> found = new TreeSet<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dockerTemp, "ctrd-checkpoint*")) {
+      dirs.forEach(d -> found.add(d.getFileName().toString()));
+    }
+    return found;
   }
 }

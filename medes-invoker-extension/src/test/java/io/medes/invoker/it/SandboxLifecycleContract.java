@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -61,6 +62,7 @@ abstract class SandboxLifecycleContract {
   private InvokerSettings settings;
   private String image;
   private SandboxRuntime runtime;
+  private Set<String> containerdDirsBefore;
 
   abstract InvokerSettings.Backend backend();
 
@@ -71,6 +73,7 @@ abstract class SandboxLifecycleContract {
     settings = RealSandboxes.settings(backend(), root);
     image = RealSandboxes.pythonImage();
     runtime = SandboxRuntimes.create(settings);
+    containerdDirsBefore = RealSandboxes.containerdCheckpointDirs(settings.dockerTempDir());
   }
 
   @AfterAll
@@ -81,6 +84,8 @@ abstract class SandboxLifecycleContract {
     assertThat(RealSandboxes.leftoverMounts(settings.runcStateRoot().resolve(prefix))).as("runc mounts left behind").isEmpty();
     assertThat(RealSandboxes.leftoverRuncState(settings.runcStateRoot(), prefix)).as("runc state left behind").isEmpty();
     assertThat(RealSandboxes.leftoverContainers(prefix)).as("docker containers left behind").isEmpty();
+    assertThat(RealSandboxes.containerdCheckpointDirs(settings.dockerTempDir())).as("checkpoints Docker unpacked for restores")
+        .isSubsetOf(containerdDirsBefore);
     PlainCriuSnapshotStore.deleteRecursively(root);
   }
 

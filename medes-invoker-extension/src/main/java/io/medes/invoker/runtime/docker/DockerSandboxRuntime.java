@@ -20,12 +20,15 @@ import io.medes.invoker.runtime.SandboxSpec;
 import io.medes.invoker.snapshot.PlainCriuSnapshotStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -52,6 +55,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
   private final Path dockerRoot;
   private final ProcessMemory memory = new ProcessMemory();
   private final Map<String, String> containers = new ConcurrentHashMap<>();
+  private final Object restoreLock = new Object();
   private final AtomicLong sequence = new AtomicLong();
   /** How long a pause waits for the runtime to close the last request's connection. */
   private static final java.time.Duration QUIESCE = java.time.Duration.ofMillis(50);
@@ -180,8 +184,38 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
    * {@code POST /containers/{id}/start?checkpoint=name}, retried while Docker 20.10 reports its content-store
    * race: a restore shortly after another one fails with "failed to upload checkpoint to containerd: commit
    * failed: content sha256:... already exists" (moby/moby#42900) and succeeds about a second later.
+   *
+   * <p>Every attempt also leaves the checkpoint unpacked in a {@code ctrd-checkpoint*} directory under
+   * dockerd's temporary directory, on disk, for good: 1326 of them (71 GB) filled this machine's disk
+   * before we noticed. Restores are therefore serialised in this runtime and the directories that
+   * appeared during one are removed after it. (Another process restoring through the same dockerd at the
+   * same moment could lose its directory mid-restore; the invoker is the only one.)
    */
   private void startFromCheckpoint(SandboxSpec spec, String id, String name) throws SandboxRuntimeException {
+    synchronized (restoreLock) {
+      Set<Path> before = containerdLeftovers();
+      try {
+        startFromCheckpointRetrying(spec, id, name);
+      } finally {
+        Set<Path> left = containerdLeftovers();
+        left.removeAll(before);
+        left.forEach(PlainCriuSnapshotStore::deleteRecursively);
+      }
+    }
+  }
+
+  /** The directories Docker's containerd client unpacked checkpoints into and did not remove. */
+  private Set<Path> containerdLeftovers() {
+    Set<Path> found = new HashSet<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(settings.dockerTempDir(), "ctrd-checkpoint*")) {
+      dirs.forEach(found::add);
+    } catch (IOException e) {
+      log.warn("cannot list {} for Docker's leftover checkpoints: {}", settings.dockerTempDir(), e.toString());
+    }
+    return found;
+  }
+
+  private void startFromCheckpointRetrying(SandboxSpec spec, String id, String name) throws SandboxRuntimeException {
     long deadline = System.nanoTime() + settings.restoreTimeout().toNanos();
     while (true) {
       try {
