@@ -47,7 +47,7 @@ class BenchStartsCommandTest {
     cli.setErr(new PrintWriter(err, true));
     cli.setOut(new PrintWriter(new StringWriter(), true));
 
-    int exit = cli.execute("bench", "starts", "--backend", "runc", "--reps", "1",
+    int exit = cli.execute("bench", "starts", "--backend", "runc", "--reps", "1", "--warmup", "1",
         "--manifest", dir.resolve("no-manifest.json").toString(), "--python-image", pythonImage(),
         "--out", summary.toString(), "--samples-out", samples.toString(), "--profile-out", profile.toString(),
         "--markdown-out", markdown.toString());
@@ -71,6 +71,9 @@ class BenchStartsCommandTest {
 
     assertThat(Files.readAllLines(samples)).anyMatch(l -> l.startsWith("builtin,runc,criu,1,"))
         .anyMatch(l -> l.startsWith("builtin,runc,exec,1,"));
+    assertThat(Files.readAllLines(samples).stream().filter(l -> l.startsWith("builtin,runc,cold,")))
+        .as("the warm-up repetition is not recorded").hasSize(1);
+    assertThat(err.toString()).contains("warm-up rep 1");
     // The profile is the contract with the simulator: it must load in the simulator's own parser,
     // with the measured checkpoint time instead of the simulator's estimate.
     CostProfile loaded = CostProfile.fromFile(profile);
