@@ -1,5 +1,6 @@
 package io.medes.invoker.runtime.runc;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.medes.invoker.runtime.CommandRunner;
 import io.medes.invoker.runtime.HostChecks;
 import io.medes.invoker.runtime.InvokerSettings;
@@ -12,7 +13,6 @@ import io.medes.invoker.runtime.SandboxRuntimeException;
 import io.medes.invoker.runtime.SandboxSpec;
 import io.medes.invoker.runtime.docker.DockerEngine;
 import io.medes.invoker.snapshot.PlainCriuSnapshotStore;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -160,7 +160,12 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
           + r.output().strip() + "\n" + tail(work.resolve("dump.log")));
     }
     deleteQuietly(work);
-    createGate(s);
+    try {
+      createGate(s);
+    } catch (SandboxRuntimeException e) {
+      // The checkpoint itself succeeded; a restore makes the gate again if it is still missing.
+      log.warn("cannot make the pages gate of sandbox {} yet: {}", s.spec.sandboxId(), e.getMessage());
+    }
   }
 
   @Override
@@ -230,7 +235,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
   private int runGated(Sandbox s, List<String> command, CompletableFuture<Void> pagesReady)
       throws SandboxRuntimeException, IOException {
     Path gate = s.dir.resolve(PAGES_GATE);
-    if (!Files.exists(gate)) createGate(s);
+    createGate(s);
     Path configFile = s.dir.resolve("config.json");
     OciBundle.write(OciBundle.withPagesGate(s.config, gate, settings.restoreTimeout().toSeconds() + 1), configFile);
     // Read and write: opening a FIFO so never blocks, and keeps a line written before the hook opens it.
@@ -248,7 +253,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     }
   }
 
-  /** The FIFO of a sandbox's pages gate; made when it is checkpointed, so that restores need not. */
+  /** The FIFO of a sandbox's pages gate, if it is not there yet; made when it is checkpointed, so that restores need not. */
   private void createGate(Sandbox s) throws SandboxRuntimeException {
     Path gate = s.dir.resolve(PAGES_GATE);
     if (!Files.exists(gate)) commands.check(List.of("mkfifo", "-m", "0600", gate.toString()), settings.commandTimeout());
