@@ -49,4 +49,21 @@ class OciBundleTest {
     array.forEach(n -> out.add(n.asText()));
     return out;
   }
+
+  @Test
+  void pagesGateIsAOneTimeCreateRuntimeHookReadingTheFifoWithATimeout() {
+    ObjectNode c = OciBundle.config(spec, image, Path.of("/dev/shm/s1/rootfs"), Path.of("/var/run/netns/medes-s1"), "/medes/s1", 1024);
+    ObjectNode gated = OciBundle.withPagesGate(c, Path.of("/dev/shm/s1/pages-ready"), 31);
+
+    assertThat(c.has("hooks")).as("the cold-start configuration stays without hooks").isFalse();
+    var hooks = gated.get("hooks").get("createRuntime");
+    assertThat(hooks).hasSize(1);
+    var hook = hooks.get(0);
+    assertThat(hook.get("path").asText()).isEqualTo("/bin/sh");
+    assertThat(hook.get("args").get(2).asText()).contains("read -r status").contains("= ok");
+    assertThat(hook.get("args").get(4).asText()).isEqualTo("/dev/shm/s1/pages-ready");
+    assertThat(hook.get("timeout").asLong()).isEqualTo(31);
+    gated.remove("hooks");
+    assertThat(gated).as("nothing else differs").isEqualTo(c);
+  }
 }
