@@ -82,6 +82,19 @@ public final class Restorer {
       if (pageIndexes.length < length) pageIndexes = new int[length];
       return pageIndexes;
     }
+
+    /**
+     * A direct buffer for file I/O. Handed a heap buffer, FileChannel copies through a temporary direct
+     * buffer of the exact size and replaces its cached one whenever a larger size comes: with ranges of
+     * varying sizes that meant fresh, zeroed native memory, and its page faults, several times a restore.
+     */
+    ByteBuffer io(int length) {
+      if (io.capacity() < length) io = ByteBuffer.allocateDirect(Math.max(length, PAGES_PER_TASK * PAGE));
+      io.clear().limit(length);
+      return io;
+    }
+
+    private ByteBuffer io = ByteBuffer.allocateDirect(0);
   }
 
   public Restorer(BasePageSource source, Executor executor) {
@@ -196,7 +209,9 @@ public final class Restorer {
         throw new RestoreException(RestoreException.Reason.BAD_IMAGE, from, "data span of a range exceeds 2 GiB", null);
       }
       data = buffers.data((int) (spanEnd - spanStart));
-      readFully(input, data, (int) (spanEnd - spanStart), dataOffset + spanStart, from);
+      ByteBuffer span = buffers.io((int) (spanEnd - spanStart));
+      readFully(input, span, dataOffset + spanStart, from);
+      span.flip().get(data, 0, (int) (spanEnd - spanStart));
     }
 
     // Base pages, one batch per base.
@@ -277,7 +292,8 @@ public final class Restorer {
       }
     }
     try {
-      ByteBuffer buf = ByteBuffer.wrap(output, 0, (to - from) * PAGE);
+      ByteBuffer buf = buffers.io((to - from) * PAGE);
+      buf.put(output, 0, (to - from) * PAGE).flip();
       long pos = position;
       while (buf.hasRemaining()) pos += out.write(buf, pos);
     } catch (IOException e) {
@@ -290,8 +306,7 @@ public final class Restorer {
     return Arrays.binarySearch(keys, 0, unique, key);
   }
 
-  private static void readFully(FileChannel ch, byte[] dst, int length, long position, int page) throws RestoreException {
-    ByteBuffer buf = ByteBuffer.wrap(dst, 0, length);
+  private static void readFully(FileChannel ch, ByteBuffer buf, long position, int page) throws RestoreException {
     long pos = position;
     try {
       while (buf.hasRemaining()) {
