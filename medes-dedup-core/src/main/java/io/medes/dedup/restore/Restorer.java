@@ -59,18 +59,15 @@ public final class Restorer {
     int[] pageIndexes = new int[0];
 
     byte[] data(int length) {
-      if (data.length < length) data = new byte[length];
-      return data;
+      return data = atLeast(data, length);
     }
 
     byte[] basePages(int length) {
-      if (basePages.length < length) basePages = new byte[length];
-      return basePages;
+      return basePages = atLeast(basePages, length);
     }
 
     byte[] output(int length) {
-      if (output.length < length) output = new byte[length];
-      return output;
+      return output = atLeast(output, length);
     }
 
     long[] keys(int length) {
@@ -81,6 +78,10 @@ public final class Restorer {
     int[] pageIndexes(int length) {
       if (pageIndexes.length < length) pageIndexes = new int[length];
       return pageIndexes;
+    }
+
+    private static byte[] atLeast(byte[] buffer, int length) {
+      return buffer.length < length ? new byte[length] : buffer;
     }
 
     /**

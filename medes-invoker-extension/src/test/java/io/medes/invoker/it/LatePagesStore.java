@@ -1,9 +1,7 @@
 package io.medes.invoker.it;
 
 import io.medes.invoker.runtime.SandboxSpec;
-import io.medes.invoker.snapshot.PlainCriuSnapshotStore;
 import io.medes.invoker.snapshot.SnapshotException;
-import io.medes.invoker.snapshot.SnapshotStore;
 import io.medes.invoker.snapshot.StoredSnapshot;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -15,9 +13,8 @@ import java.nio.file.Path;
  * until then, so a backend that let CRIU read pages before the rebuild finished would fail the restore
  * (or restore garbage). It stands for the Medes store's rebuild with the timing made adversarial.
  */
-final class LatePagesStore implements SnapshotStore {
+final class LatePagesStore extends PagesWritingStore {
   private static final String HELD = ".held";
-  private final PlainCriuSnapshotStore plain = new PlainCriuSnapshotStore();
   private final long delayMillis;
 
   LatePagesStore(long delayMillis) {
@@ -28,18 +25,13 @@ final class LatePagesStore implements SnapshotStore {
 
   @Override
   public StoredSnapshot store(SandboxSpec spec, Path imageDir) throws SnapshotException {
-    StoredSnapshot s = plain.store(spec, imageDir);
+    StoredSnapshot s = super.store(spec, imageDir);
     try (DirectoryStream<Path> pages = Files.newDirectoryStream(imageDir, "pages-*.img")) {
       for (Path p : pages) Files.move(p, p.resolveSibling(p.getFileName() + HELD));
     } catch (IOException e) {
       throw new SnapshotException("cannot hold back the pages of " + imageDir, e);
     }
     return s;
-  }
-
-  @Override
-  public boolean rebuildWritesPages() {
-    return true;
   }
 
   @Override
@@ -59,8 +51,4 @@ final class LatePagesStore implements SnapshotStore {
       throw new SnapshotException("cannot put back the pages of " + snapshot.imageDir(), e);
     }
   }
-
-  @Override public void registerBase(SandboxSpec spec, Path imageDir) {}
-  @Override public void retireBase(SandboxSpec spec) {}
-  @Override public void discard(StoredSnapshot snapshot) { plain.discard(snapshot); }
 }
