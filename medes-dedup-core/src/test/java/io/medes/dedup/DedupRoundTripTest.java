@@ -13,6 +13,7 @@ import io.medes.dedup.registry.BaseInfo;
 import io.medes.dedup.registry.InMemoryFingerprintRegistry;
 import io.medes.dedup.registry.RegistrySettings;
 import io.medes.dedup.registry.SharingScope;
+import io.medes.dedup.restore.RecycledPagesFiles;
 import io.medes.dedup.restore.RestoreException;
 import io.medes.dedup.restore.Restorer;
 import java.io.IOException;
@@ -128,6 +129,27 @@ class DedupRoundTripTest {
 
     Path out = Files.createDirectories(tmp.resolve("restored"));
     new Restorer(source, pool).restore(result.imageFile(), out);
+    assertThat(restored(out)).isEqualTo(targetPages);
+    try (Stream<Path> files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("pages-1.img", "pages-2.img");
+    }
+  }
+
+  @Test
+  void rebuildIntoRecycledFilesOverwritesEveryByteOfTheirOldContents() throws Exception {
+    DedupSettings settings = DedupSettings.builder().build();
+    registerBase(base, basePages, settings);
+    DedupResult result = dedupTarget(settings);
+    RecycledPagesFiles recycled = new RecycledPagesFiles(tmp.resolve("kept"), 64L << 20);
+    // Another sandbox's pages: larger than either file to rebuild, and nowhere zero.
+    byte[] foreign = new byte[(PAGES + 100) * PAGE];
+    Arrays.fill(foreign, (byte) 0xA5);
+    recycled.recycle(Files.write(tmp.resolve("foreign-1.img"), foreign));
+    recycled.recycle(Files.write(tmp.resolve("foreign-2.img"), foreign));
+
+    Path out = Files.createDirectories(tmp.resolve("restored"));
+    new Restorer(source, pool, recycled).restore(result.imageFile(), out);
+    assertThat(recycled.keptFiles()).as("both files taken").isZero();
     assertThat(restored(out)).isEqualTo(targetPages);
     try (Stream<Path> files = Files.list(out)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("pages-1.img", "pages-2.img");

@@ -5,6 +5,7 @@ import io.medes.dedup.DedupSettings;
 import io.medes.dedup.Deduplicator;
 import io.medes.dedup.base.BasePreparer;
 import io.medes.dedup.base.LocalBasePageSource;
+import io.medes.dedup.codec.PatchCodecKind;
 import io.medes.dedup.image.DedupImage;
 import io.medes.dedup.registry.BaseInfo;
 import io.medes.dedup.registry.InMemoryFingerprintRegistry;
@@ -67,6 +68,14 @@ public class DedupRestoreBenchmark {
   @Param({"2"})
   public int threads;
 
+  /** Patch codec ({@code whisk.medes.dedup.codec}): decode speed against image size. */
+  @Param({"auto"})
+  public String codec;
+
+  /** The codec's compression level ({@code whisk.medes.dedup.codec-level}); 0 = its default. */
+  @Param({"0"})
+  public int level;
+
   private ExecutorService pool;
   private InMemoryFingerprintRegistry registry;
   private Deduplicator deduplicator;
@@ -82,7 +91,8 @@ public class DedupRestoreBenchmark {
     pool = Executors.newFixedThreadPool(threads);
     registry = new InMemoryFingerprintRegistry(new RegistrySettings(8));
     LocalBasePageSource source = new LocalBasePageSource();
-    DedupSettings settings = DedupSettings.builder().sharingScope(SharingScope.SAME_FUNCTION).build();
+    DedupSettings settings = DedupSettings.builder().sharingScope(SharingScope.SAME_FUNCTION)
+        .codec(PatchCodecKind.byName(codec), level == 0 ? PatchCodecKind.byName(codec).defaultLevel() : level).build();
     work = Files.createTempDirectory(Path.of(workRoot), "medes-bench");
     Path baseDump = RealDumps.dump(dumps, function, 1);
     BaseInfo base = new BaseInfo("base", "local", "bench", function, "python:3");

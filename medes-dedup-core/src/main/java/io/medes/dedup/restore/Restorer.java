@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 
 /**
  * Rebuilds the pages images of a checkpoint from its dedup image, bit-exact, and verifies every page
@@ -43,7 +42,7 @@ public final class Restorer {
 
   private final BasePageSource source;
   private final Executor executor;
-  private final LongSupplier nanoClock;
+  private final RecycledPagesFiles recycled;
   /**
    * Buffers of a restore task, kept per worker thread: a fresh set per task made a 120 MB restore
    * allocate ~350 MB of multi-megabyte arrays and spend a third of its time in the garbage collector.
@@ -99,18 +98,19 @@ public final class Restorer {
   }
 
   public Restorer(BasePageSource source, Executor executor) {
-    this(source, executor, System::nanoTime);
+    this(source, executor, RecycledPagesFiles.none());
   }
 
-  public Restorer(BasePageSource source, Executor executor, LongSupplier nanoClock) {
+  /** A restorer that writes into {@code recycled} pages files where it can, instead of fresh ones. */
+  public Restorer(BasePageSource source, Executor executor, RecycledPagesFiles recycled) {
     this.source = source;
     this.executor = executor;
-    this.nanoClock = nanoClock;
+    this.recycled = recycled;
   }
 
   /** Rebuilds every {@code pages-<id>.img} of the image's checkpoint into {@code outputDirectory}. */
   public RestoreResult restore(Path imageFile, Path outputDirectory) throws RestoreException {
-    long t0 = nanoClock.getAsLong();
+    long t0 = System.nanoTime();
     DedupImageReader.Opened opened;
     try {
       opened = DedupImageReader.read(imageFile);
@@ -130,12 +130,15 @@ public final class Restorer {
         Path partial = outputDirectory.resolve(target.getFileName() + ".partial");
         finals.add(target);
         partials.add(partial);
-        FileChannel ch = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        outputs.add(ch);
-        if (f.pageCount() > 0) {
-          // Extending the file leaves zero pages as holes: they need no write at all.
-          ch.write(ByteBuffer.allocate(1), (long) f.pageCount() * PAGE - 1);
+        long size = (long) f.pageCount() * PAGE;
+        // Every page of the file is written below, so a kept file's old contents never survive.
+        if (recycled.takeInto(partial, size)) {
+          outputs.add(FileChannel.open(partial, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        } else {
+          FileChannel ch = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
+              StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+          outputs.add(ch);
+          if (size > 0) ch.write(ByteBuffer.allocate(1), size - 1);
         }
       }
       rebuild(image, opened.dataOffset(), input, outputs);
@@ -153,7 +156,7 @@ public final class Restorer {
         for (Path p : partials) deleteQuietly(p);
       }
     }
-    return new RestoreResult(finals, image.pageCount(), nanoClock.getAsLong() - t0);
+    return new RestoreResult(finals, image.pageCount(), System.nanoTime() - t0);
   }
 
   /** One parallel task per range of pages inside one pages image; fails with the first error. */

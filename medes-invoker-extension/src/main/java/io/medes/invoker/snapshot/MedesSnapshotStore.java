@@ -8,6 +8,7 @@ import io.medes.dedup.base.LocalBasePageSource;
 import io.medes.dedup.image.DedupImage;
 import io.medes.dedup.registry.BaseInfo;
 import io.medes.dedup.registry.FingerprintRegistry;
+import io.medes.dedup.restore.RecycledPagesFiles;
 import io.medes.dedup.restore.RestoreException;
 import io.medes.dedup.restore.RestoreResult;
 import io.medes.dedup.restore.Restorer;
@@ -33,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>Bases are checkpoints of base sandboxes, kept in place (on tmpfs) while the base lives: their pages
  * are read locally through a {@link LocalBasePageSource}, their fingerprints go into the
  * {@link FingerprintRegistry} (in-memory on a single node, Hazelcast in a cluster).
+ *
+ * <p>Pages files it no longer needs (a checkpoint's after dedup, a rebuilt one's after the restore) go to
+ * its {@link RecycledPagesFiles}, so that rebuilds write over memory already in use rather than fresh
+ * pages.
  */
 public final class MedesSnapshotStore implements SnapshotStore, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MedesSnapshotStore.class);
@@ -44,11 +49,19 @@ public final class MedesSnapshotStore implements SnapshotStore, AutoCloseable {
   private final ExecutorService workers;
   private final Deduplicator deduplicator;
   private final Restorer restorer;
+  private final RecycledPagesFiles recycled;
   /** Bases each stored snapshot references, so discarding releases them without re-reading the image. */
   private final Map<Path, List<String>> referencedBases = new ConcurrentHashMap<>();
 
   public MedesSnapshotStore(String nodeId, DedupSettings settings, FingerprintRegistry registry) {
+    this(nodeId, settings, registry, RecycledPagesFiles.none());
+  }
+
+  /** A store whose rebuilds write into {@code recycled} files where it keeps some; it closes them. */
+  public MedesSnapshotStore(String nodeId, DedupSettings settings, FingerprintRegistry registry,
+      RecycledPagesFiles recycled) {
     this.nodeId = nodeId;
+    this.recycled = recycled;
     this.settings = settings;
     this.registry = registry;
     this.workers = Executors.newFixedThreadPool(settings.effectiveThreads(), r -> {
@@ -57,7 +70,7 @@ public final class MedesSnapshotStore implements SnapshotStore, AutoCloseable {
       return t;
     });
     this.deduplicator = new Deduplicator(settings, registry, basePages, workers);
-    this.restorer = new Restorer(basePages, workers);
+    this.restorer = new Restorer(basePages, workers, recycled);
   }
 
   @Override
@@ -80,7 +93,7 @@ public final class MedesSnapshotStore implements SnapshotStore, AutoCloseable {
     for (DedupImage.BaseRef b : result.image().bases()) bases.add(b.baseId());
     try {
       // The dedup image is written durably before the pages go: an in-memory map is never the only copy.
-      deletePagesImages(imageDir);
+      recyclePagesImages(imageDir);
       StoredSnapshot snapshot = new StoredSnapshot(imageDir, imageDir, PlainCriuSnapshotStore.directorySize(imageDir));
       referencedBases.put(imageDir, bases);
       log.debug("{}: {}", spec.sandboxId(), result);
@@ -127,6 +140,11 @@ public final class MedesSnapshotStore implements SnapshotStore, AutoCloseable {
     if (bases != null) {
       for (String base : bases) registry.release(base);
     }
+    try {
+      recyclePagesImages(snapshot.stateDir());
+    } catch (IOException e) {
+      log.warn("keeping the rebuilt pages of {} failed; deleting them", snapshot.stateDir(), e);
+    }
     PlainCriuSnapshotStore.deleteRecursively(snapshot.stateDir());
   }
 
@@ -138,14 +156,21 @@ public final class MedesSnapshotStore implements SnapshotStore, AutoCloseable {
     return new BaseInfo(spec.sandboxId(), nodeId, spec.namespace(), spec.action(), runtime);
   }
 
-  private static void deletePagesImages(Path imageDir) throws IOException {
+  private void recyclePagesImages(Path imageDir) throws IOException {
+    if (!Files.isDirectory(imageDir)) return;
     try (DirectoryStream<Path> pages = Files.newDirectoryStream(imageDir, "pages-*.img")) {
-      for (Path p : pages) Files.delete(p);
+      for (Path p : pages) recycled.recycle(p);
     }
+  }
+
+  /** Memory held in kept pages files, for reports. */
+  public long recycledBytes() {
+    return recycled.keptBytes();
   }
 
   @Override
   public void close() {
     workers.shutdownNow();
+    recycled.close();
   }
 }

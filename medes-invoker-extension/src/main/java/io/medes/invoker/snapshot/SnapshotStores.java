@@ -1,9 +1,12 @@
 package io.medes.invoker.snapshot;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import io.medes.dedup.DedupSettings;
 import io.medes.dedup.registry.InMemoryFingerprintRegistry;
 import io.medes.dedup.registry.RegistrySettings;
+import io.medes.dedup.restore.RecycledPagesFiles;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -12,6 +15,8 @@ import java.util.List;
  * restore).
  */
 public final class SnapshotStores {
+  /** Directory under the checkpoint root holding kept pages files (never a sandbox id: those start with a letter or digit). */
+  public static final String RECYCLED_DIRECTORY = ".recycled-pages";
   private static final List<String> NAMES = List.of("medes", "plain-criu", "plain-criu-verified");
 
   private SnapshotStores() {}
@@ -26,7 +31,8 @@ public final class SnapshotStores {
         return new MedesSnapshotStore(
             config.getString("whisk.medes.invoker.node-id"),
             DedupSettings.fromConfig(config),
-            new InMemoryFingerprintRegistry(RegistrySettings.fromConfig(config)));
+            new InMemoryFingerprintRegistry(RegistrySettings.fromConfig(config)),
+            recycledPagesFiles(config));
       case "plain-criu":
         return new PlainCriuSnapshotStore(false);
       case "plain-criu-verified":
@@ -34,6 +40,18 @@ public final class SnapshotStores {
       default:
         throw new IllegalArgumentException("no snapshot store named '" + name + "' (available: " + String.join(", ", NAMES) + ")");
     }
+  }
+
+  /** The kept pages files of {@code whisk.medes.invoker.recycled-pages}, on the checkpoint tmpfs. */
+  static RecycledPagesFiles recycledPagesFiles(Config config) {
+    long capacity;
+    try {
+      capacity = config.getBytes("whisk.medes.invoker.recycled-pages");
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("invalid whisk.medes.invoker.recycled-pages: " + e.getMessage(), e);
+    }
+    Path root = Path.of(config.getString("whisk.medes.invoker.checkpoint-root"));
+    return capacity == 0 ? RecycledPagesFiles.none() : new RecycledPagesFiles(root.resolve(RECYCLED_DIRECTORY), capacity);
   }
 
   /** Names of every store that can be created here. */

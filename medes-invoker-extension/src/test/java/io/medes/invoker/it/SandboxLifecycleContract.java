@@ -10,6 +10,7 @@ import io.medes.dedup.DedupSettings;
 import io.medes.dedup.image.DedupImage;
 import io.medes.dedup.registry.InMemoryFingerprintRegistry;
 import io.medes.dedup.registry.RegistrySettings;
+import io.medes.dedup.restore.RecycledPagesFiles;
 import io.medes.invoker.action.ActionProtocolException;
 import io.medes.invoker.action.ActionResponse;
 import io.medes.invoker.action.ActionRuntimeClient;
@@ -25,6 +26,7 @@ import io.medes.invoker.sandbox.SandboxStateMachine;
 import io.medes.invoker.snapshot.MedesSnapshotStore;
 import io.medes.invoker.snapshot.PlainCriuSnapshotStore;
 import io.medes.invoker.snapshot.SnapshotStore;
+import io.medes.invoker.snapshot.SnapshotStores;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
@@ -34,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -288,11 +291,23 @@ abstract class SandboxLifecycleContract {
           assertThat(files.map(p -> p.getFileName().toString())).as("pages images dropped").noneMatch(n -> n.startsWith("pages-"));
         }
         assertThat(m.memory(s).stateBytes()).as("dedup state vs warm PSS %s", warm.pssBytes()).isLessThan(warm.pssBytes());
+        // The dumped pages were kept for rebuilds to write into. Spoil them: the rebuild must write every
+        // page of the file it takes, or the sandbox below would run on these bytes.
+        assertThat(store.recycledBytes()).as("dumped pages kept").isPositive();
+        try (Stream<Path> kept = Files.list(recycledDirectory())) {
+          for (Path f : (Iterable<Path>) kept::iterator) {
+            byte[] spoiled = new byte[(int) Files.size(f)];
+            Arrays.fill(spoiled, (byte) 0xA5);
+            Files.write(f, spoiled);
+          }
+        }
 
         m.restore(s);
         ActionResponse after = run(m, s, "after-dedup");
         assertThat(after.body().get("count").asInt()).isEqualTo(before.body().get("count").asInt() + 1);
         assertThat(after.body().get("digest").asText()).as("4 MiB heap rebuilt bit-exact").isEqualTo(before.body().get("digest").asText());
+        m.awaitDiscards();
+        assertThat(store.recycledBytes()).as("rebuilt pages kept after the restore").isPositive();
       } finally {
         m.purge(s);
         m.retireBase(base);
@@ -323,7 +338,12 @@ abstract class SandboxLifecycleContract {
   private MedesSnapshotStore medesStore() {
     Config config = MedesConfig.load(Map.of());
     return new MedesSnapshotStore("it-node", DedupSettings.fromConfig(config),
-        new InMemoryFingerprintRegistry(RegistrySettings.fromConfig(config)));
+        new InMemoryFingerprintRegistry(RegistrySettings.fromConfig(config)),
+        new RecycledPagesFiles(recycledDirectory(), 256L << 20));
+  }
+
+  private Path recycledDirectory() {
+    return settings.checkpointRoot().resolve(SnapshotStores.RECYCLED_DIRECTORY);
   }
 
   private static ManagedSandbox wake(SandboxStateMachine m, ManagedSandbox s) throws SandboxLostException {
