@@ -108,8 +108,8 @@ final class BenchCommand implements Runnable {
       List<StartMeasurements> results = new ArrayList<>();
       for (InvokerSettings.Backend backend : backends) {
         InvokerSettings settings = base.withBackend(backend);
-        SnapshotStore snapshots = SnapshotStores.create(store, config);
-        try (SandboxRuntime runtime = SandboxRuntimes.create(settings)) {
+        try (SnapshotStore snapshots = SnapshotStores.create(store, config);
+            SandboxRuntime runtime = SandboxRuntimes.create(settings)) {
           StartBenchmark bench = new StartBenchmark(runtime, snapshots, settings.checkpointRoot(), settings.initTimeout(), log::println);
           for (BenchAction a : actions) {
             if (runtime instanceof RuncSandboxRuntime runc) runc.prepareImage(a.image());
@@ -124,7 +124,7 @@ final class BenchCommand implements Runnable {
       writeSummary(results, command);
       writeSamples(results, command);
       writeProfile(results, command);
-      writeMarkdown(results, command);
+      writeMarkdown(results, command, config.getMemorySize("whisk.medes.invoker.recycled-pages").toBytes());
       for (StartMeasurements m : results) {
         for (String f : m.failures) log.println("FAILED " + m.action + "/" + m.backend + " " + f);
       }
@@ -220,7 +220,7 @@ final class BenchCommand implements Runnable {
       write(profileOut, csv.toString());
     }
 
-    private void writeMarkdown(List<StartMeasurements> results, String command) throws IOException {
+    private void writeMarkdown(List<StartMeasurements> results, String command, long recycledPages) throws IOException {
       StringBuilder md = new StringBuilder();
       md.append("# Start latency and state memory per action and backend\n\n");
       md.append("Produced by `").append(command).append("` at ").append(Instant.now()).append(" (dedup store `").append(store)
@@ -230,7 +230,9 @@ final class BenchCommand implements Runnable {
       md.append("Latencies in ms, p50 unless noted. *request→response*: from the request to the first successful `/run`, ")
           .append("the action's execution included; *step*: the start step alone (create + `/init`, resume, rebuild + restore); ")
           .append("*exec*: one `/run` on a running sandbox. Memory in MiB: warm = PSS of the paused processes + tmpfs ")
-          .append("writable layer; dedup = stored snapshot + writable layer (no processes).\n");
+          .append("writable layer; dedup = stored snapshot + writable layer (no processes). The pages files the medes store ")
+          .append("keeps for rebuilds to write into (`whisk.medes.invoker.recycled-pages`, ").append(recycledPages / 1048576)
+          .append(" MiB here) are a fixed reserve of the invoker, in no sandbox's figure.\n");
       for (InvokerSettings.Backend backend : backends) {
         md.append("\n## ").append(backend.configName()).append("\n\n");
         md.append("| action | cold | cold p95 | warm | dedup | dedup p95 | CRIU | exec | cold step | warm step | dedup step | CRIU step | warm MiB | dedup MiB | dedup/warm | failed |\n");

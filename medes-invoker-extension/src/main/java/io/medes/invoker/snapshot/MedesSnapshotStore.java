@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * its {@link RecycledPagesFiles}, so that rebuilds write over memory already in use rather than fresh
  * pages.
  */
-public final class MedesSnapshotStore implements SnapshotStore, AutoCloseable {
+public final class MedesSnapshotStore implements SnapshotStore {
   private static final Logger log = LoggerFactory.getLogger(MedesSnapshotStore.class);
 
   private final String nodeId;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * deduplicates its pages against base pages; the plain one keeps the CRIU image as it is (the
  * "CRIU restore without dedup" baseline).
  */
-public interface SnapshotStore {
+public interface SnapshotStore extends AutoCloseable {
 
   /** Short name for reports ({@code medes}, {@code plain-criu}). */
   String name();
@@ -41,4 +41,8 @@ public interface SnapshotStore {
 
   /** Deletes everything kept for a snapshot. Idempotent. */
   void discard(StoredSnapshot snapshot);
+
+  /** Releases what the store holds beyond its snapshots (threads, kept pages files). */
+  @Override
+  default void close() {}
 }
