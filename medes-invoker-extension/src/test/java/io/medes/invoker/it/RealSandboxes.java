@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -121,6 +122,16 @@ public final class RealSandboxes {
     for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
       String[] f = line.split(" ");
       if (f.length > 1 && f[1].startsWith(under.toString())) out.add(f[1]);
+    }
+    return out;
+  }
+
+  /** Mount points of CRIU cgroup yards (a CRIU killed mid-restore leaves its yard mounted). */
+  public static Set<String> criuCgroupYards() throws IOException {
+    Set<String> out = new HashSet<>();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+      String[] f = line.split(" ");
+      if (f.length > 1 && f[1].contains("/.criu.cgyard.")) out.add(f[1]);
     }
     return out;
   }

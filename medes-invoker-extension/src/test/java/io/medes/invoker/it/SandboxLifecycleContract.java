@@ -66,6 +66,7 @@ abstract class SandboxLifecycleContract {
   private String image;
   private SandboxRuntime runtime;
   private Set<String> containerdDirsBefore;
+  private Set<String> criuYardsBefore;
 
   abstract InvokerSettings.Backend backend();
 
@@ -77,6 +78,7 @@ abstract class SandboxLifecycleContract {
     image = RealSandboxes.pythonImage();
     runtime = SandboxRuntimes.create(settings);
     containerdDirsBefore = RealSandboxes.containerdCheckpointDirs(settings.dockerTempDir());
+    criuYardsBefore = RealSandboxes.criuCgroupYards();
   }
 
   @AfterAll
@@ -89,6 +91,7 @@ abstract class SandboxLifecycleContract {
     assertThat(RealSandboxes.leftoverContainers(prefix)).as("docker containers left behind").isEmpty();
     assertThat(RealSandboxes.containerdCheckpointDirs(settings.dockerTempDir())).as("checkpoints Docker unpacked for restores")
         .isSubsetOf(containerdDirsBefore);
+    assertThat(RealSandboxes.criuCgroupYards()).as("cgroup yards of killed CRIU restores still mounted").isSubsetOf(criuYardsBefore);
     PlainCriuSnapshotStore.deleteRecursively(root);
   }
 

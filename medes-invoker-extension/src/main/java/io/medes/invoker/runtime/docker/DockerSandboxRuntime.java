@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.transport.DockerHttpClient.Request.Method;
+import io.medes.invoker.runtime.CommandRunner;
 import io.medes.invoker.runtime.HostChecks;
 import io.medes.invoker.runtime.InvokerSettings;
 import io.medes.invoker.runtime.MemoryUsage;
@@ -54,6 +55,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
   private final DockerEngine engine;
   private final Path dockerRoot;
   private final ProcessMemory memory = new ProcessMemory();
+  private final CommandRunner commands = new CommandRunner(Map.of());
   private final Map<String, String> containers = new ConcurrentHashMap<>();
   private final Object restoreLock = new Object();
   private final AtomicLong sequence = new AtomicLong();
@@ -249,6 +251,66 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     } catch (SandboxRuntimeException | RuntimeException e) {
       log.warn("cannot remove container {} of sandbox {}", idOrName, spec.sandboxId(), e);
     }
+    unmountCriuCgroupYards(idOrName);
+  }
+
+  /**
+   * Unmounts the cgroup yards a killed CRIU left in the container's containerd task directory. CRIU mounts
+   * one (a tmpfs with a mount of every cgroup controller under it) for each restore and unmounts it when
+   * it ends; a restore killed at its timeout never does, and each one left 11 mounts on the host.
+   */
+  private void unmountCriuCgroupYards(String containerId) {
+    List<String> yards;
+    try {
+      yards = criuCgroupYards(Files.readAllLines(Path.of("/proc/self/mounts")), containerId);
+    } catch (IOException e) {
+      log.warn("cannot read /proc/self/mounts for CRIU's leftover mounts: {}", e.toString());
+      return;
+    }
+    for (String yard : yards) {
+      try {
+        // Lazily: detaches the controllers mounted under it as well.
+        CommandRunner.Result r = commands.run(List.of("umount", "-l", yard), settings.commandTimeout());
+        if (r.ok()) {
+          log.info("unmounted the cgroup yard {} a killed CRIU restore left", yard);
+          removeEmptyDirectories(Path.of(yard), containerId);
+        } else {
+          log.warn("cannot unmount CRIU's leftover cgroup yard {}: {}", yard, r.output().strip());
+        }
+      } catch (SandboxRuntimeException e) {
+        log.warn("cannot unmount CRIU's leftover cgroup yard {}: {}", yard, e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Removes the yard's directory and, when it is containerd's deleted task directory ({@code .<id>}, which
+   * containerd could not remove while the yard was mounted), that one too if nothing else is in it.
+   */
+  private static void removeEmptyDirectories(Path yard, String containerId) {
+    try {
+      Files.deleteIfExists(yard);
+      Path task = yard.getParent();
+      if (task != null && task.getFileName().toString().equals("." + containerId)) Files.deleteIfExists(task);
+    } catch (IOException e) {
+      log.debug("left the directories of {}: {}", yard, e.toString());
+    }
+  }
+
+  /** Mount points (lines of /proc/self/mounts) of CRIU cgroup yards inside a container's directories. */
+  static List<String> criuCgroupYards(List<String> mounts, String containerId) {
+    List<String> yards = new ArrayList<>();
+    if (containerId == null || containerId.length() < 12) return yards;
+    for (String line : mounts) {
+      String[] fields = line.split(" ");
+      if (fields.length < 3 || !"tmpfs".equals(fields[2])) continue;
+      String mountPoint = fields[1];
+      int yard = mountPoint.lastIndexOf("/.criu.cgyard.");
+      if (yard > 0 && mountPoint.indexOf('/', yard + 1) < 0 && mountPoint.substring(0, yard).contains(containerId)) {
+        yards.add(mountPoint);
+      }
+    }
+    return yards;
   }
 
   /**
@@ -287,6 +349,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
       } catch (SandboxRuntimeException | RuntimeException ex) {
         log.warn("cannot remove container {} of sandbox {}", e.getValue(), e.getKey(), ex);
       }
+      unmountCriuCgroupYards(e.getValue());
     }
     containers.clear();
     engine.close();
