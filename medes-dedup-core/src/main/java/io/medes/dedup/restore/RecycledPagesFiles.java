@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <p>Writing a rebuilt image into new tmpfs pages makes the kernel allocate and zero every page. In a VM
  * whose balloon reports free memory to the host (virtio free page reporting), memory that stayed free for
  * a few seconds has also been handed back, and every page of it faults on the host when touched again:
- * 200 MB written into a new file on the huge-page tmpfs took 280–400 ms that way on our machines, and
+ * 200 MiB written into a new file on the huge-page tmpfs took 250–450 ms (p50 284) that way here, and
  * 8 ms written over the pages of a kept file (docs/results/restore-path.md, section 6). So the pages files
  * of deduplicated and of restored checkpoints are moved here instead of deleted, up to a capacity, and a
  * rebuild takes one when there is one. The memory kept is the invoker's, a fixed reserve like its heap.
