@@ -1,6 +1,7 @@
 package io.medes.cli;
 
 import com.typesafe.config.Config;
+import io.medes.concurrent.DaemonThreads;
 import io.medes.config.MedesConfig;
 import io.medes.dedup.DedupResult;
 import io.medes.dedup.DedupSettings;
@@ -160,11 +161,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     boolean temporary = workDir == null;
     Path work = temporary ? Files.createTempDirectory("medes-analyze") : Files.createDirectories(workDir);
-    ExecutorService pool = Executors.newFixedThreadPool(settings.effectiveThreads(), r -> {
-      Thread t = new Thread(r, "medes-analyze");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = Executors.newFixedThreadPool(settings.effectiveThreads(), DaemonThreads.named("medes-analyze"));
     try (FingerprintRegistry registry = new InMemoryFingerprintRegistry(RegistrySettings.fromConfig(config))) {
       LocalBasePageSource source = new LocalBasePageSource();
       Map<BaseInfo, BaseManifest> baseManifests = new LinkedHashMap<>();

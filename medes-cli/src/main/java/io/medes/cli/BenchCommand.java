@@ -104,6 +104,7 @@ final class BenchCommand implements Runnable {
       PrintWriter log = spec.commandLine().getErr();
       Config config = MedesConfig.load();
       InvokerSettings base = InvokerSettings.from(config);
+      long recycledPages = SnapshotStores.recycledPagesCapacity(config);
       List<BenchAction> actions = actions(log);
       List<StartMeasurements> results = new ArrayList<>();
       for (InvokerSettings.Backend backend : backends) {
@@ -124,7 +125,7 @@ final class BenchCommand implements Runnable {
       writeSummary(results, command);
       writeSamples(results, command);
       writeProfile(results, command);
-      writeMarkdown(results, command, config.getMemorySize("whisk.medes.invoker.recycled-pages").toBytes());
+      writeMarkdown(results, command, recycledPages);
       for (StartMeasurements m : results) {
         for (String f : m.failures) log.println("FAILED " + m.action + "/" + m.backend + " " + f);
       }

@@ -42,30 +42,20 @@ public final class HostChecks {
   }
 
   /**
-   * Why checkpoint images under {@code directory} are slower than they need to be, or empty. {@code mounts}
-   * is the content of {@code /proc/self/mounts}: the mount holding the directory is the longest prefix.
+   * Why checkpoint images under {@code directory} are slower than they need to be, or empty. The mount
+   * holding the directory is the one with the longest mount point above it.
    */
-  public static Optional<String> imageDirectoryProblem(Path directory, List<String> mounts) {
+  public static Optional<String> imageDirectoryProblem(Path directory, List<Mounts.Mount> mounts) {
     String path = directory.toAbsolutePath().normalize().toString();
-    String bestPoint = "";
-    String bestType = "";
-    String bestOptions = "";
-    for (String line : mounts) {
-      String[] f = line.split(" ");
-      if (f.length < 4) continue;
-      String point = f[1].replace("\\040", " ");
-      boolean contains = path.equals(point) || path.startsWith(point.endsWith("/") ? point : point + "/");
-      if (contains && point.length() >= bestPoint.length()) {
-        bestPoint = point;
-        bestType = f[2];
-        bestOptions = f[3];
-      }
+    Mounts.Mount holder = null;
+    for (Mounts.Mount m : mounts) {
+      if (m.holds(path) && (holder == null || m.point().length() >= holder.point().length())) holder = m;
     }
-    if (!"tmpfs".equals(bestType)) {
-      return Optional.of(directory + " is on " + (bestType.isEmpty() ? "an unknown file system" : bestType) + ", not a tmpfs");
+    if (holder == null || !"tmpfs".equals(holder.type())) {
+      return Optional.of(directory + " is on " + (holder == null ? "an unknown file system" : holder.type()) + ", not a tmpfs");
     }
-    if (!bestOptions.contains("huge=within_size") && !bestOptions.contains("huge=always")) {
-      return Optional.of(directory + " is on a tmpfs (" + bestPoint + ") without huge pages");
+    if (!holder.options().contains("huge=within_size") && !holder.options().contains("huge=always")) {
+      return Optional.of(directory + " is on a tmpfs (" + holder.point() + ") without huge pages");
     }
     return Optional.empty();
   }
@@ -76,9 +66,9 @@ public final class HostChecks {
     criuKernelCacheProblem(Path.of(CRIU_RUN_DIRECTORY)).ifPresent(why -> log.warn(
         "CRIU cannot cache its kernel probes ({}): every checkpoint and restore pays about 50 ms more; "
             + "scripts/setup prepares {}", why, CRIU_RUN_DIRECTORY));
-    List<String> mounts;
+    List<Mounts.Mount> mounts;
     try {
-      mounts = Files.readAllLines(Path.of("/proc/self/mounts"));
+      mounts = Mounts.current();
     } catch (IOException e) {
       log.warn("cannot read /proc/self/mounts to check the checkpoint root: {}", e.toString());
       return;

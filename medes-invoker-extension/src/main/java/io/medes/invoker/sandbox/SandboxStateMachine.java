@@ -1,6 +1,7 @@
 package io.medes.invoker.sandbox;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.medes.concurrent.DaemonThreads;
 import io.medes.invoker.action.ActionProtocolException;
 import io.medes.invoker.action.ActionResponse;
 import io.medes.invoker.action.ActionRuntimeClient;
@@ -24,7 +25,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,21 +57,13 @@ public final class SandboxStateMachine {
   private final LongSupplier clockMillis;
   private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
   /** Runs each restore's page rebuild beside the backend's restore (the rebuild's own workers are the store's). */
-  private static final ExecutorService REBUILDS = Executors.newCachedThreadPool(daemonThreads("medes-rebuild"));
+  private static final ExecutorService REBUILDS = Executors.newCachedThreadPool(DaemonThreads.named("medes-rebuild"));
   /**
    * Deletes the images of restored sandboxes off the request path: freeing a 200 MB image on a tmpfs
    * without huge pages takes 20-30 ms, which the first response after a restore need not wait for. One
    * thread, so {@link #awaitDiscards()} can wait for everything queued before it.
    */
-  private static final ExecutorService DISCARDS = Executors.newSingleThreadExecutor(daemonThreads("medes-snapshot-discard"));
-
-  private static ThreadFactory daemonThreads(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
-  }
+  private static final ExecutorService DISCARDS = Executors.newSingleThreadExecutor(DaemonThreads.named("medes-snapshot-discard"));
 
   public SandboxStateMachine(
       SandboxRuntime runtime,

@@ -1,5 +1,6 @@
 package io.medes.invoker.snapshot;
 
+import io.medes.concurrent.DaemonThreads;
 import io.medes.dedup.DedupResult;
 import io.medes.dedup.DedupSettings;
 import io.medes.dedup.Deduplicator;
@@ -64,11 +65,7 @@ public final class MedesSnapshotStore implements SnapshotStore {
     this.recycled = recycled;
     this.settings = settings;
     this.registry = registry;
-    this.workers = Executors.newFixedThreadPool(settings.effectiveThreads(), r -> {
-      Thread t = new Thread(r, "medes-snapshot");
-      t.setDaemon(true);
-      return t;
-    });
+    this.workers = Executors.newFixedThreadPool(settings.effectiveThreads(), DaemonThreads.named("medes-snapshot"));
     this.deduplicator = new Deduplicator(settings, registry, basePages, workers);
     this.restorer = new Restorer(basePages, workers, recycled);
   }

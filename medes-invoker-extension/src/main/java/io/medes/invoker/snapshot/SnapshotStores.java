@@ -44,14 +44,18 @@ public final class SnapshotStores {
 
   /** The kept pages files of {@code whisk.medes.invoker.recycled-pages}, on the checkpoint tmpfs. */
   static RecycledPagesFiles recycledPagesFiles(Config config) {
-    long capacity;
+    long capacity = recycledPagesCapacity(config);
+    Path root = Path.of(config.getString("whisk.medes.invoker.checkpoint-root"));
+    return capacity == 0 ? RecycledPagesFiles.none() : new RecycledPagesFiles(root.resolve(RECYCLED_DIRECTORY), capacity);
+  }
+
+  /** Bytes the medes store may keep in pages files ({@code whisk.medes.invoker.recycled-pages}), validated. */
+  public static long recycledPagesCapacity(Config config) {
     try {
-      capacity = config.getBytes("whisk.medes.invoker.recycled-pages");
+      return config.getBytes("whisk.medes.invoker.recycled-pages");
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid whisk.medes.invoker.recycled-pages: " + e.getMessage(), e);
     }
-    Path root = Path.of(config.getString("whisk.medes.invoker.checkpoint-root"));
-    return capacity == 0 ? RecycledPagesFiles.none() : new RecycledPagesFiles(root.resolve(RECYCLED_DIRECTORY), capacity);
   }
 
   /** Names of every store that can be created here. */

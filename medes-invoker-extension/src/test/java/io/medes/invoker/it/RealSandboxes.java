@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.medes.config.MedesConfig;
 import io.medes.invoker.runtime.InvokerSettings;
+import io.medes.invoker.runtime.Mounts;
 import io.medes.invoker.runtime.SandboxSpec;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -119,9 +120,8 @@ public final class RealSandboxes {
   /** Overlay mounts under a directory (leaks of a test). */
   public static List<String> leftoverMounts(Path under) throws IOException {
     List<String> out = new ArrayList<>();
-    for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
-      String[] f = line.split(" ");
-      if (f.length > 1 && f[1].startsWith(under.toString())) out.add(f[1]);
+    for (Mounts.Mount m : Mounts.current()) {
+      if (m.point().startsWith(under.toString())) out.add(m.point());
     }
     return out;
   }
@@ -129,9 +129,8 @@ public final class RealSandboxes {
   /** Mount points of CRIU cgroup yards (a CRIU killed mid-restore leaves its yard mounted). */
   public static Set<String> criuCgroupYards() throws IOException {
     Set<String> out = new HashSet<>();
-    for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
-      String[] f = line.split(" ");
-      if (f.length > 1 && f[1].contains("/.criu.cgyard.")) out.add(f[1]);
+    for (Mounts.Mount m : Mounts.current()) {
+      if (m.point().contains("/.criu.cgyard.")) out.add(m.point());
     }
     return out;
   }

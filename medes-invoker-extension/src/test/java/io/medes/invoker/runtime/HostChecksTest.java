@@ -44,11 +44,11 @@ class HostChecksTest {
     }
   }
 
-  private static final List<String> MOUNTS = List.of(
+  private static final List<Mounts.Mount> MOUNTS = Mounts.parse(List.of(
       "overlay / overlay rw,relatime 0 0",
       "shm /dev/shm tmpfs rw,nosuid,nodev 0 0",
       "medes-images /dev/shm/medes/checkpoints tmpfs rw,relatime,mode=700,huge=within_size 0 0",
-      "plain /srv/plain tmpfs rw 0 0");
+      "plain /srv/plain tmpfs rw 0 0"));
 
   @Test
   void imageDirectoryIsJudgedByTheMountHoldingIt() {

@@ -5,6 +5,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.medes.concurrent.DaemonThreads;
 import io.medes.invoker.runtime.SandboxRuntimeException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,11 +30,7 @@ public final class DockerEngine implements AutoCloseable {
   private final DockerClient client;
   private final Duration timeout;
   /** Runs API calls so that a call Docker never answers (e.g. a start whose CRIU restore spins) is bounded. */
-  private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "docker-api-call");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService calls = Executors.newCachedThreadPool(DaemonThreads.named("docker-api-call"));
 
   public DockerEngine(String dockerHost, Duration timeout) {
     this.timeout = timeout;

@@ -12,6 +12,7 @@ import io.medes.invoker.runtime.CommandRunner;
 import io.medes.invoker.runtime.HostChecks;
 import io.medes.invoker.runtime.InvokerSettings;
 import io.medes.invoker.runtime.MemoryUsage;
+import io.medes.invoker.runtime.Mounts;
 import io.medes.invoker.runtime.OpenConnections;
 import io.medes.invoker.runtime.ProcessMemory;
 import io.medes.invoker.runtime.SandboxHandle;
@@ -262,7 +263,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
   private void unmountCriuCgroupYards(String containerId) {
     List<String> yards;
     try {
-      yards = criuCgroupYards(Files.readAllLines(Path.of("/proc/self/mounts")), containerId);
+      yards = criuCgroupYards(Mounts.current(), containerId);
     } catch (IOException e) {
       log.warn("cannot read /proc/self/mounts for CRIU's leftover mounts: {}", e.toString());
       return;
@@ -297,14 +298,13 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     }
   }
 
-  /** Mount points (lines of /proc/self/mounts) of CRIU cgroup yards inside a container's directories. */
-  static List<String> criuCgroupYards(List<String> mounts, String containerId) {
+  /** Mount points of CRIU cgroup yards inside a container's directories. */
+  static List<String> criuCgroupYards(List<Mounts.Mount> mounts, String containerId) {
     List<String> yards = new ArrayList<>();
     if (containerId == null || containerId.length() < 12) return yards;
-    for (String line : mounts) {
-      String[] fields = line.split(" ");
-      if (fields.length < 3 || !"tmpfs".equals(fields[2])) continue;
-      String mountPoint = fields[1];
+    for (Mounts.Mount m : mounts) {
+      if (!"tmpfs".equals(m.type())) continue;
+      String mountPoint = m.point();
       int yard = mountPoint.lastIndexOf("/.criu.cgyard.");
       if (yard > 0 && mountPoint.indexOf('/', yard + 1) < 0 && mountPoint.substring(0, yard).contains(containerId)) {
         yards.add(mountPoint);

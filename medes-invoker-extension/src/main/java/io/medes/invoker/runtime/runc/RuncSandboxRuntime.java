@@ -5,6 +5,7 @@ import io.medes.invoker.runtime.CommandRunner;
 import io.medes.invoker.runtime.HostChecks;
 import io.medes.invoker.runtime.InvokerSettings;
 import io.medes.invoker.runtime.MemoryUsage;
+import io.medes.invoker.runtime.Mounts;
 import io.medes.invoker.runtime.OpenConnections;
 import io.medes.invoker.runtime.ProcessMemory;
 import io.medes.invoker.runtime.SandboxHandle;
@@ -445,9 +446,8 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     List<String> out = new ArrayList<>();
     String base = dir.toAbsolutePath().toString();
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
-        String[] f = line.split(" ");
-        if (f.length > 1 && (f[1].equals(base) || f[1].startsWith(base + "/"))) out.add(f[1]);
+      for (Mounts.Mount m : Mounts.current()) {
+        if (Mounts.isAtOrBelow(m.point(), base)) out.add(m.point());
       }
     } catch (IOException e) {
       log.warn("cannot read /proc/self/mounts", e);

@@ -2,6 +2,7 @@ package io.medes.invoker.runtime.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.medes.invoker.runtime.Mounts;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,14 +20,14 @@ class CriuCgroupYardsTest {
         "none " + TASK + "/.criu.cgyard.HN9sMJ/unified cgroup2 rw,relatime 0 0",
         "none /var/lib/docker/containerd/daemon/io.containerd.runtime.v2.task/moby/8c6b9034b4bf/.criu.cgyard.xzyS5g tmpfs rw 0 0",
         "overlay " + TASK + "/rootfs overlay rw 0 0");
-    assertThat(DockerSandboxRuntime.criuCgroupYards(mounts, ID)).containsExactly(TASK + "/.criu.cgyard.HN9sMJ");
+    assertThat(DockerSandboxRuntime.criuCgroupYards(Mounts.parse(mounts), ID)).containsExactly(TASK + "/.criu.cgyard.HN9sMJ");
   }
 
   @Test
   void aNameOrAShortIdMatchesNothing() {
     List<String> mounts = List.of("none " + TASK + "/.criu.cgyard.HN9sMJ tmpfs rw,relatime 0 0");
-    assertThat(DockerSandboxRuntime.criuCgroupYards(mounts, "ccfd")).isEmpty();
-    assertThat(DockerSandboxRuntime.criuCgroupYards(mounts, "medes-sandbox-1")).isEmpty();
-    assertThat(DockerSandboxRuntime.criuCgroupYards(mounts, null)).isEmpty();
+    assertThat(DockerSandboxRuntime.criuCgroupYards(Mounts.parse(mounts), "ccfd")).isEmpty();
+    assertThat(DockerSandboxRuntime.criuCgroupYards(Mounts.parse(mounts), "medes-sandbox-1")).isEmpty();
+    assertThat(DockerSandboxRuntime.criuCgroupYards(Mounts.parse(mounts), null)).isEmpty();
   }
 }
